@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+// Berth: a Docker-compatible container engine. Targets follow ../shared/DESIGN.md;
+// dependencies point downward only.
+import PackageDescription
+
+let package = Package(
+  name: "Berth",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "berth-runtime", targets: ["berth-runtime"])
+  ],
+  targets: [
+    // C: only what Swift cannot do safely (raw syscalls, variadic calls, a fork+exec
+    // spawn whose child runs async-signal-safe code only).
+    .target(name: "CBerth"),
+    .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+    .target(name: "CCgroupBPF"),
+    .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+    .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+    // Plain spec types, no I/O.
+    .target(name: "OCI"),
+    // Typed syscall wrappers.
+    .target(name: "LinuxOS", dependencies: ["CBerth"]),
+    .target(name: "Cgroups", dependencies: ["OCI", "CCgroupBPF"]),
+    .target(name: "Seccomp", dependencies: ["OCI", "CSeccomp"]),
+    // Loads a seccomp filter in a fresh single-threaded process for SeccompTests
+    // (CSeccompShim: the few syscalls it makes that Glibc's module does not expose).
+    .target(name: "CSeccompShim"),
+    .executableTarget(name: "seccomp-probe", dependencies: ["Seccomp", "OCI", "CSeccompShim"]),
+    .target(name: "Runtime", dependencies: ["OCI", "LinuxOS", "Cgroups", "Seccomp", "CBerth"]),
+    .target(name: "RuntimeCommands", dependencies: ["Runtime", "OCI", "LinuxOS", "Cgroups", "Seccomp"]),
+    .executableTarget(name: "berth-runtime", dependencies: ["RuntimeCommands"]),
+
+    // Images.
+    .target(name: "Archive", dependencies: ["CArchive"]),
+    .target(name: "ContentStore", dependencies: ["OCI", "COpenSSL"]),
+    .target(name: "Snapshots"),
+    .target(name: "Images", dependencies: ["OCI", "Archive", "ContentStore", "Snapshots"]),
+
+    .testTarget(name: "OCITests", dependencies: ["OCI"]),
+    .testTarget(name: "LinuxOSTests", dependencies: ["LinuxOS"]),
+    .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "LinuxOS", "OCI"]),
+    .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "OCI"]),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "OCI", "LinuxOS"]),
+    .testTarget(name: "ImagesTests", dependencies: ["Images", "Archive", "ContentStore", "Snapshots", "OCI"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

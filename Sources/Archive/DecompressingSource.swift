@@ -1,0 +1,174 @@
+// Decompresses a (tar) stream on its own thread into a small ring of buffers, so that
+// decompression overlaps with parsing and writing files. Also enforces the
+// decompression-bomb bounds, since it is the one place that sees both byte counts.
+import CArchive
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+final class DecompressingSource: @unchecked Sendable {
+  // Shared state, guarded by `mutex`.
+  private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+  private var free: [Int] = []
+  private var filled: [(slot: Int, count: Int)] = []
+  private var finished = false
+  private var cancelled = false
+  private(set) var error: ArchiveError?
+
+  private let slots: [UnsafeMutableRawPointer]
+  private let slotSize: Int
+  private let fd: Int32
+  private let maxBytes: Int64
+  private let maxRatio: Int64
+  private let ratioGrace: Int64
+  private var thread: pthread_t?
+  private var holding: Int?
+
+  /// Bytes read from the source (compressed) and produced (expanded); written by the
+  /// producer, read by the consumer after `finish`.
+  private(set) var compressedBytes: Int64 = 0
+  private(set) var expandedBytes: Int64 = 0
+
+  init(fd: Int32, maxBytes: Int64, maxRatio: Int64, ratioGrace: Int64, slotCount: Int = 4, slotSize: Int = 1 << 20) {
+    self.fd = fd
+    self.maxBytes = maxBytes
+    self.maxRatio = maxRatio
+    self.ratioGrace = ratioGrace
+    self.slotSize = slotSize
+    self.slots = (0..<slotCount).map { _ in UnsafeMutableRawPointer.allocate(byteCount: slotSize, alignment: 64) }
+    self.free = Array(0..<slotCount)
+    pthread_mutex_init(mutex, nil)
+    pthread_cond_init(cond, nil)
+  }
+
+  deinit {
+    for s in slots { s.deallocate() }
+    pthread_mutex_destroy(mutex)
+    pthread_cond_destroy(cond)
+    mutex.deallocate()
+    cond.deallocate()
+  }
+
+  func start() throws {
+    var t = pthread_t()
+    let ctx = Unmanaged.passRetained(self).toOpaque()
+    let r = pthread_create(
+      &t, nil,
+      { ctx in
+        let me = Unmanaged<DecompressingSource>.fromOpaque(ctx!).takeRetainedValue()
+        me.produce()
+        return nil
+      }, ctx)
+    guard r == 0 else {
+      Unmanaged<DecompressingSource>.fromOpaque(ctx).release()
+      throw Sys.fail("pthread_create", "decompressor", r)
+    }
+    thread = t
+  }
+
+  /// Stops the producer (if still running) and waits for it.
+  func finish() {
+    pthread_mutex_lock(mutex)
+    cancelled = true
+    pthread_cond_broadcast(cond)
+    pthread_mutex_unlock(mutex)
+    if let t = thread {
+      pthread_join(t, nil)
+      thread = nil
+    }
+  }
+
+  /// The next chunk of expanded bytes (valid until the next call), empty at the end.
+  /// Throws the producer's error (I/O, corrupt stream, bomb bound).
+  func next() throws -> UnsafeRawBufferPointer {
+    pthread_mutex_lock(mutex)
+    defer { pthread_mutex_unlock(mutex) }
+    if let h = holding {
+      free.append(h)
+      holding = nil
+      pthread_cond_broadcast(cond)
+    }
+    while filled.isEmpty && !finished { pthread_cond_wait(cond, mutex) }
+    if !filled.isEmpty {
+      let f = filled.removeFirst()
+      holding = f.slot
+      return UnsafeRawBufferPointer(start: slots[f.slot], count: f.count)
+    }
+    if let error { throw error }
+    return UnsafeRawBufferPointer(start: nil, count: 0)
+  }
+
+  // MARK: producer thread
+
+  private func produce() {
+    let a = archive_read_new()
+    defer { archive_read_free(a) }
+    archive_read_support_filter_gzip(a)
+    archive_read_support_filter_zstd(a)
+    archive_read_support_filter_xz(a)
+    archive_read_support_filter_bzip2(a)
+    archive_read_support_format_raw(a)
+    archive_read_support_format_empty(a)
+    var failure: ArchiveError?
+    if archive_read_open_fd(a, fd, 1 << 20) != ARCHIVE_OK {
+      failure = .library(op: "open layer stream", message: Self.message(a))
+    } else {
+      var entry: OpaquePointer?
+      let r = archive_read_next_header(a, &entry)
+      if r == ARCHIVE_OK || r == ARCHIVE_WARN {
+        failure = pump(a)
+      } else if r != ARCHIVE_EOF {
+        failure = .library(op: "read layer stream", message: Self.message(a))
+      }
+    }
+    pthread_mutex_lock(mutex)
+    error = failure
+    finished = true
+    pthread_cond_broadcast(cond)
+    pthread_mutex_unlock(mutex)
+  }
+
+  private func pump(_ a: OpaquePointer?) -> ArchiveError? {
+    while true {
+      pthread_mutex_lock(mutex)
+      while free.isEmpty && !cancelled { pthread_cond_wait(cond, mutex) }
+      if cancelled {
+        pthread_mutex_unlock(mutex)
+        return nil
+      }
+      let slot = free.removeFirst()
+      pthread_mutex_unlock(mutex)
+
+      var count = 0
+      var eof = false
+      while count < slotSize {
+        let n = archive_read_data(a, slots[slot] + count, slotSize - count)
+        if n < 0 { return .library(op: "decompress layer", message: Self.message(a)) }
+        if n == 0 {
+          eof = true
+          break
+        }
+        count += n
+      }
+      expandedBytes += Int64(count)
+      compressedBytes = archive_filter_bytes(a, -1)
+      if expandedBytes > maxBytes { return .expandedSizeLimit(limit: maxBytes) }
+      if expandedBytes > ratioGrace && expandedBytes > maxRatio * max(compressedBytes, 1) {
+        return .compressionRatioLimit(limit: maxRatio)
+      }
+      pthread_mutex_lock(mutex)
+      if count > 0 { filled.append((slot, count)) } else { free.append(slot) }
+      pthread_cond_broadcast(cond)
+      pthread_mutex_unlock(mutex)
+      if eof { return nil }
+    }
+  }
+
+  static func message(_ a: OpaquePointer?) -> String {
+    archive_error_string(a).map { String(cString: $0) } ?? "unknown libarchive error"
+  }
+}

@@ -1,0 +1,58 @@
+// Applies a tar / tar+gzip / tar+zstd layer, streaming, into a directory that will be an
+// overlay upper dir: OCI whiteouts become overlay whiteouts (char device 0:0) and opaque
+// markers become trusted.overlay.opaque=y. Every path is resolved beneath the target
+// without following symlinks; a hostile entry stops the apply with an error.
+import CArchive
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+public enum LayerApplier {
+  /// Applies the layer read from `fd` (compression detected from the bytes) into
+  /// `directory`. `observe` sees every byte of the uncompressed tar stream, in order
+  /// (hash it to get the diffID).
+  @discardableResult
+  public static func apply(
+    fd: Int32, into directory: String, options: LayerApplyOptions = LayerApplyOptions(),
+    observe: ((UnsafeRawBufferPointer) -> Void)? = nil
+  ) throws -> LayerApplyResult {
+    let source = DecompressingSource(
+      fd: fd, maxBytes: options.maxExpandedBytes, maxRatio: options.maxCompressionRatio,
+      ratioGrace: options.ratioGraceBytes)
+    try source.start()
+    defer { source.finish() }
+    let applier = try Applier(root: RootedDirectory(path: directory), options: options)
+    let reader = TarStreamReader(source: source, observe: observe)
+    var entries = 0
+    do {
+      try reader.forEachEntry { a, entry in
+        entries += 1
+        try applier.apply(entry, archive: a)
+      }
+      try reader.drain()
+    } catch {
+      // The producer's error (bomb bound, corrupt compression) explains a parse failure best.
+      if let e = source.error { throw e }
+      throw error
+    }
+    try applier.finish()
+    source.finish()
+    return LayerApplyResult(
+      entries: entries, expandedBytes: source.expandedBytes, compressedBytes: source.compressedBytes)
+  }
+
+  /// Applies the layer file at `path`.
+  @discardableResult
+  public static func apply(
+    path: String, into directory: String, options: LayerApplyOptions = LayerApplyOptions(),
+    observe: ((UnsafeRawBufferPointer) -> Void)? = nil
+  ) throws -> LayerApplyResult {
+    let fd = Sys.retry { open(path, O_RDONLY | O_CLOEXEC) }
+    guard fd >= 0 else { throw Sys.fail("open", path) }
+    defer { close(fd) }
+    return try apply(fd: fd, into: directory, options: options, observe: observe)
+  }
+}

@@ -1,0 +1,281 @@
+#define _GNU_SOURCE
+#include "cberth.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/signalfd.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+// Everything the child runs between fork and exec is async-signal-safe: no malloc,
+// no locks, no Swift. Failures are reported as an errno over a CLOEXEC pipe.
+static void child_fail(int errfd, int err) {
+  while (write(errfd, &err, sizeof err) < 0 && errno == EINTR) {
+  }
+  _exit(127);
+}
+
+int berth_spawn(const struct berth_spawn_attr *a, pid_t *pid_out) {
+  int errpipe[2];
+  if (pipe2(errpipe, O_CLOEXEC) != 0) return errno;
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  pid_t pid = fork();
+  if (pid < 0) {
+    int e = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    close(errpipe[0]);
+    close(errpipe[1]);
+    return e;
+  }
+  if (pid == 0) {
+    int n = a->nfds;
+    int errfd = fcntl(errpipe[1], F_DUPFD_CLOEXEC, n > 3 ? n : 3);
+    if (errfd < 0) child_fail(errpipe[1], errno);
+    for (int s = 1; s < NSIG; s++) {
+      if (s == SIGKILL || s == SIGSTOP) continue;
+      signal(s, SIG_DFL);
+    }
+    if (a->new_session && setsid() < 0) child_fail(errfd, errno);
+    if (a->parent_death_signal && prctl(PR_SET_PDEATHSIG, a->parent_death_signal) != 0)
+      child_fail(errfd, errno);
+    // Move sources above the target range first so no dup2 clobbers a later source.
+    int moved[256];
+    if (n > 256) child_fail(errfd, EINVAL);
+    for (int i = 0; i < n; i++) {
+      moved[i] = -1;
+      if (a->fds[i] >= 0) {
+        moved[i] = fcntl(a->fds[i], F_DUPFD_CLOEXEC, n);
+        if (moved[i] < 0) child_fail(errfd, errno);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (moved[i] >= 0) {
+        if (dup2(moved[i], i) < 0) child_fail(errfd, errno);
+      } else {
+        close(i);
+      }
+    }
+    if (syscall(SYS_close_range, (unsigned)n, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+      for (int fd = n; fd < 4096; fd++)
+        if (fd != errfd) fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    if (a->controlling_tty >= 0 && ioctl(a->controlling_tty, TIOCSCTTY, 0) != 0)
+      child_fail(errfd, errno);
+    if (a->cwd && chdir(a->cwd) != 0) child_fail(errfd, errno);
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, NULL);
+    if (a->exec_fd >= 0) {
+      syscall(SYS_execveat, a->exec_fd, "", a->argv, a->envp, AT_EMPTY_PATH);
+    } else {
+      execve(a->path, a->argv, a->envp);
+    }
+    child_fail(errfd, errno);
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  close(errpipe[1]);
+  int err = 0;
+  ssize_t r;
+  do {
+    r = read(errpipe[0], &err, sizeof err);
+  } while (r < 0 && errno == EINTR);
+  close(errpipe[0]);
+  if (r == sizeof err) {
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return err ? err : ECHILD;
+  }
+  *pid_out = pid;
+  return 0;
+}
+
+pid_t berth_fork(void) { return fork(); }
+
+int berth_pivot_root(const char *new_root, const char *put_old) {
+  return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+int berth_memfd_create(const char *name, unsigned int flags) {
+  return (int)syscall(SYS_memfd_create, name, flags);
+}
+
+int berth_close_range(unsigned int first, unsigned int last, unsigned int flags) {
+  return (int)syscall(SYS_close_range, first, last, flags);
+}
+
+int berth_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+int berth_pidfd_send_signal(int pidfd, int sig) {
+  return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+int berth_execveat(int dirfd, const char *path, char *const argv[], char *const envp[], int flags) {
+  return (int)syscall(SYS_execveat, dirfd, path, argv, envp, flags);
+}
+
+int berth_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5) {
+  return prctl(option, a2, a3, a4, a5);
+}
+
+int berth_ioctl_int(int fd, unsigned long request, int value) { return ioctl(fd, request, value); }
+int berth_ioctl_ptr(int fd, unsigned long request, void *value) { return ioctl(fd, request, value); }
+
+int berth_capget(pid_t pid, uint64_t *eff, uint64_t *perm, uint64_t *inh) {
+  struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, pid};
+  struct __user_cap_data_struct d[2];
+  memset(d, 0, sizeof d);
+  if (syscall(SYS_capget, &h, d) != 0) return -1;
+  *eff = (uint64_t)d[0].effective | ((uint64_t)d[1].effective << 32);
+  *perm = (uint64_t)d[0].permitted | ((uint64_t)d[1].permitted << 32);
+  *inh = (uint64_t)d[0].inheritable | ((uint64_t)d[1].inheritable << 32);
+  return 0;
+}
+
+int berth_capset(uint64_t eff, uint64_t perm, uint64_t inh) {
+  struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct d[2];
+  d[0].effective = (uint32_t)eff;
+  d[1].effective = (uint32_t)(eff >> 32);
+  d[0].permitted = (uint32_t)perm;
+  d[1].permitted = (uint32_t)(perm >> 32);
+  d[0].inheritable = (uint32_t)inh;
+  d[1].inheritable = (uint32_t)(inh >> 32);
+  return (int)syscall(SYS_capset, &h, d);
+}
+
+int berth_send_fd(int sock, int fd, const void *payload, size_t len) {
+  char byte = 0;
+  struct iovec iov = {.iov_base = len ? (void *)payload : &byte, .iov_len = len ? len : 1};
+  char control[CMSG_SPACE(sizeof(int))];
+  memset(control, 0, sizeof control);
+  struct msghdr msg = {0};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &fd, sizeof(int));
+  ssize_t r;
+  do {
+    r = sendmsg(sock, &msg, MSG_NOSIGNAL);
+  } while (r < 0 && errno == EINTR);
+  return r < 0 ? -1 : 0;
+}
+
+int berth_recv_fd(int sock, void *payload, size_t cap, size_t *len_out) {
+  char byte;
+  struct iovec iov = {.iov_base = cap ? payload : &byte, .iov_len = cap ? cap : 1};
+  char control[CMSG_SPACE(sizeof(int))];
+  struct msghdr msg = {0};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t r;
+  do {
+    r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return -1;
+  if (len_out) *len_out = (size_t)r;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(c), sizeof(int));
+      return fd;
+    }
+  }
+  errno = r == 0 ? ECONNRESET : EBADMSG;
+  return -1;
+}
+
+dev_t berth_makedev(unsigned int ma, unsigned int mi) { return makedev(ma, mi); }
+unsigned int berth_major(dev_t dev) { return major(dev); }
+unsigned int berth_minor(dev_t dev) { return minor(dev); }
+
+int berth_get_winsize(int fd, unsigned short *rows, unsigned short *cols) {
+  struct winsize ws;
+  if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return -1;
+  *rows = ws.ws_row;
+  *cols = ws.ws_col;
+  return 0;
+}
+
+int berth_set_winsize(int fd, unsigned short rows, unsigned short cols) {
+  struct winsize ws = {.ws_row = rows, .ws_col = cols};
+  return ioctl(fd, TIOCSWINSZ, &ws);
+}
+
+int berth_pty_unlock_and_number(int master, unsigned int *number) {
+  int unlock = 0;
+  if (ioctl(master, TIOCSPTLCK, &unlock) != 0) return -1;
+  return ioctl(master, TIOCGPTN, number);
+}
+
+int berth_block_all_signals(int block) {
+  sigset_t s;
+  if (block) sigfillset(&s); else sigemptyset(&s);
+  return pthread_sigmask(SIG_SETMASK, &s, NULL) == 0 ? 0 : -1;
+}
+
+int berth_unshare(int flags) { return unshare(flags); }
+int berth_setns(int fd, int nstype) { return setns(fd, nstype); }
+int berth_pipe2(int fds[2], int flags) { return pipe2(fds, flags); }
+int berth_dup3(int oldfd, int newfd, int flags) { return dup3(oldfd, newfd, flags); }
+int berth_setresuid(uid_t r, uid_t e, uid_t s) { return setresuid(r, e, s); }
+int berth_setresgid(gid_t r, gid_t e, gid_t s) { return setresgid(r, e, s); }
+int berth_setgroups(size_t n, const gid_t *groups) { return setgroups(n, groups); }
+int berth_prlimit(pid_t pid, int resource, uint64_t soft, uint64_t hard) {
+  struct rlimit64 limit = {.rlim_cur = soft, .rlim_max = hard};
+  return prlimit64(pid, (__rlimit_resource_t)resource, &limit, NULL);
+}
+ssize_t berth_sendfile(int out_fd, int in_fd, size_t count) { return sendfile(out_fd, in_fd, NULL, count); }
+int berth_sethostname(const char *name, size_t len) { return sethostname(name, len); }
+int berth_setdomainname(const char *name, size_t len) { return setdomainname(name, len); }
+
+int berth_signalfd_all(void) {
+  sigset_t all;
+  sigfillset(&all);
+  if (pthread_sigmask(SIG_BLOCK, &all, NULL) != 0) return -1;
+  return signalfd(-1, &all, SFD_CLOEXEC);
+}
+
+int berth_signalfd_read(int fd) {
+  struct signalfd_siginfo info;
+  ssize_t r;
+  do {
+    r = read(fd, &info, sizeof info);
+  } while (r < 0 && errno == EINTR);
+  return r == sizeof info ? (int)info.ssi_signo : -1;
+}

@@ -1,0 +1,94 @@
+import Glibc
+
+/// Whole-file helpers; metadata writes are atomic (temp → fsync → rename → fsync dir).
+public enum Files {
+  public static func read(_ path: String) throws -> [UInt8] {
+    let fd = try FD.open(path, O_RDONLY)
+    defer { FD.close(fd) }
+    return try FD.readAll(fd)
+  }
+
+  public static func readString(_ path: String) throws -> String {
+    String(decoding: try read(path), as: UTF8.self)
+  }
+
+  /// Writes without truncating first; used for kernel files (cgroup, /proc).
+  public static func writeKernelFile(_ path: String, _ value: String) throws {
+    let fd = try FD.open(path, O_WRONLY)
+    defer { FD.close(fd) }
+    try FD.write(fd, value)
+  }
+
+  /// Replaces `path` atomically: a crash leaves the old or the new content, never a torn file.
+  public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+    let directory = parent(of: path)
+    let temporary = "\(path).tmp-\(getpid())"
+    let fd = try FD.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
+    do {
+      try FD.write(fd, bytes)
+      try sys("fsync", temporary) { fsync(fd) }
+    } catch {
+      FD.close(fd)
+      unlink(temporary)
+      throw error
+    }
+    FD.close(fd)
+    try sys("rename", "\(temporary) → \(path)") { rename(temporary, path) }
+    let dirfd = try FD.open(directory, O_RDONLY | O_DIRECTORY)
+    defer { FD.close(dirfd) }
+    try sys("fsync", directory) { fsync(dirfd) }
+  }
+
+  public static func exists(_ path: String) -> Bool {
+    access(path, F_OK) == 0
+  }
+
+  public static func isDirectory(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  /// mkdir -p.
+  public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws {
+    if isDirectory(path) { return }
+    let up = parent(of: path)
+    if up != path { try makeDirectories(up, mode: mode) }
+    if mkdir(path, mode) != 0 && Glibc.errno != EEXIST {
+      throw SystemError("mkdir", errno: Glibc.errno, path)
+    }
+  }
+
+  /// rm -rf that never follows symlinks.
+  public static func removeTree(_ path: String) throws {
+    var st = stat()
+    if lstat(path, &st) != 0 {
+      if Glibc.errno == ENOENT { return }
+      throw SystemError("lstat", errno: Glibc.errno, path)
+    }
+    if (st.st_mode & S_IFMT) == S_IFDIR {
+      for name in try list(path) { try removeTree("\(path)/\(name)") }
+      try sys("rmdir", path) { rmdir(path) }
+    } else {
+      try sys("unlink", path) { unlink(path) }
+    }
+  }
+
+  public static func list(_ path: String) throws -> [String] {
+    guard let dir = opendir(path) else { throw SystemError("opendir", errno: Glibc.errno, path) }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+  }
+
+  public static func parent(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    if slash == path.startIndex { return "/" }
+    return String(path[..<slash])
+  }
+}

@@ -1,0 +1,37 @@
+import Glibc
+import LinuxOS
+import OCI
+
+/// Drops to the process's user and capabilities, in the order that keeps the right
+/// to do each next step: bounding set, then ids (keeping caps), then the other sets.
+enum Privileges {
+  static func drop(to process: OCI.Process) throws {
+    let caps = process.capabilities ?? Capabilities()
+    let last = CapabilityNames.lastCapability()
+    let bounding = try mask(caps.bounding)
+    for cap in 0...last where bounding & (1 << UInt64(cap)) == 0 {
+      try CapabilitySets.dropBounding(cap)
+    }
+    try ProcessAttributes.setKeepCapabilities(true)
+    try ProcessAttributes.setCredentials(
+      uid: process.user.uid, gid: process.user.gid, groups: process.user.additionalGids ?? [])
+    try ProcessAttributes.setKeepCapabilities(false)
+    try CapabilitySets.set(
+      effective: try mask(caps.effective), permitted: try mask(caps.permitted),
+      inheritable: try mask(caps.inheritable))
+    try CapabilitySets.clearAmbient()
+    let ambient = try mask(caps.ambient)
+    for cap in 0...last where ambient & (1 << UInt64(cap)) != 0 {
+      try CapabilitySets.raiseAmbient(cap)
+    }
+  }
+
+  static func mask(_ names: [String]?) throws -> UInt64 {
+    let (mask, unknown) = CapabilityNames.mask(names ?? [])
+    // Capabilities newer than this kernel are ignored, like runc does; misspelled ones are errors.
+    let misspelled = unknown.filter { !$0.uppercased().hasPrefix("CAP_") }
+    if !misspelled.isEmpty { throw RuntimeError("unknown capability \(misspelled.joined(separator: ", "))") }
+    let last = CapabilityNames.lastCapability()
+    return last >= 63 ? mask : mask & ((1 << UInt64(last + 1)) - 1)
+  }
+}

@@ -1,0 +1,65 @@
+import Cgroups
+import Glibc
+import LinuxOS
+import OCI
+
+/// Starts `berth-runtime init` from a sealed copy of this binary and drives the
+/// handshake up to the point where the container process exists and sits in its
+/// cgroup and namespaces. The caller then runs hooks and sends `proceed`.
+struct Launcher {
+  struct Started {
+    let pid: Int32
+    let channel: SyncChannel
+  }
+
+  /// fds passed to init after stdio and the preserved ones: sync, exec fifo, console socket.
+  static func launch(
+    _ config: InitConfig, fifoFD: Int32?, consoleSocketFD: Int32?, cgroup: any CgroupManager
+  ) throws -> Started {
+    let (parentEnd, childEnd) = try FD.socketPair()
+    defer { FD.close(childEnd) }
+    let executable = try SelfExecutable.sealedCopy()
+    defer { FD.close(executable) }
+    var fds: [Int32] = [0, 1, 2]
+    if config.preservedFDs > 0 { fds += (0..<Int32(config.preservedFDs)).map { 3 + $0 } }
+    fds += [childEnd, fifoFD ?? -1, consoleSocketFD ?? -1]
+    let stageOne = try Processes.spawn(
+      "/proc/self/exe", ["berth-runtime", "init"],
+      environment: ["\(InitProcess.syncFDVariable)=\(config.syncFD)"], fds: fds, execFD: executable)
+    let channel = SyncChannel(fd: parentEnd)
+    do {
+      // Placing stage 1 first means every process it forks starts inside the cgroup.
+      try cgroup.addProcess(stageOne)
+      try channel.send(config)
+      while true {
+        let message = try channel.receive(SyncMessage.self)
+        switch message.kind {
+        case .writeIDMaps:
+          try writeIDMaps(pid: message.pid ?? stageOne, linux: config.spec.linux)
+          try channel.send(SyncMessage(.done))
+        case .childPID:
+          _ = try? Processes.wait(stageOne)
+          guard let pid = message.pid, pid > 0 else { throw RuntimeError("container init reported no pid") }
+          return Started(pid: pid, channel: channel)
+        case .failure:
+          throw RuntimeError(message.message ?? "container init failed")
+        default:
+          throw RuntimeError("container init protocol: unexpected \(message.kind.rawValue)")
+        }
+      }
+    } catch {
+      kill(stageOne, SIGKILL)
+      _ = try? Processes.wait(stageOne)
+      FD.close(parentEnd)
+      throw error
+    }
+  }
+
+  static func writeIDMaps(pid: Int32, linux: Linux?) throws {
+    func render(_ maps: [IDMapping]?) -> String {
+      (maps ?? []).map { "\($0.containerID) \($0.hostID) \($0.size)\n" }.joined()
+    }
+    try Files.writeKernelFile("/proc/\(pid)/uid_map", render(linux?.uidMappings))
+    try Files.writeKernelFile("/proc/\(pid)/gid_map", render(linux?.gidMappings))
+  }
+}

@@ -1,0 +1,238 @@
+import Cgroups
+import FoundationEssentials
+import Glibc
+import LinuxOS
+import OCI
+
+/// The runtime's operations, as `berth-runtime`'s verbs call them.
+public struct Runtime: Sendable {
+  public let store: StateStore
+
+  public init(root: String) {
+    store = StateStore(root: root)
+  }
+
+  public struct CreateOptions: Sendable {
+    public var bundle: String
+    public var consoleSocket: String?
+    public var pidFile: String?
+    public var preserveFDs: Int = 0
+    public init(bundle: String) { self.bundle = bundle }
+  }
+
+  /// A created container: its init waits on the exec fifo until `start`.
+  public struct Created {
+    public let record: ContainerRecord
+  }
+
+  public func create(id: String, options: CreateOptions, consoleSocketFD: Int32? = nil) throws -> Created {
+    try ContainerID.validate(id)
+    let bundle = BundlePath.absolute(options.bundle)
+    let spec = try BundlePath.loadSpec(bundle: bundle)
+    guard let process = spec.process else { throw RuntimeError("config.json has no process to run") }
+    guard let rootPath = spec.root?.path else { throw RuntimeError("config.json has no root.path") }
+    let rootfs = BundlePath.realPath(rootPath.hasPrefix("/") ? rootPath : "\(bundle)/\(rootPath)")
+    guard Files.isDirectory(rootfs) else { throw RuntimeError("rootfs (\(rootfs)) does not exist") }
+    let plan = try NamespacePlan(spec.linux?.namespaces ?? [])
+
+    try Files.makeDirectories(store.root, mode: 0o711)
+    guard mkdir(store.directory(id), 0o711) == 0 else {
+      if errno == EEXIST { throw RuntimeError("container with id exists: \(id)") }
+      throw SystemError("mkdir", errno: errno, store.directory(id))
+    }
+    var cgroup: (any CgroupManager)?
+    var launchedPID: Int32?
+    do {
+      let fifo = store.fifoPath(id)
+      try sys("mkfifo", fifo) { mkfifo(fifo, 0o622) }
+      let fifoFD = try FD.open(fifo, O_PATH)
+      defer { FD.close(fifoFD) }
+      let manager = try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
+      cgroup = manager
+      try manager.create()
+      if let resources = spec.linux?.resources { try manager.apply(resources) }
+
+      let created = Timestamps.rfc3339Nano()
+      var hookState = ContainerState(
+        ociVersion: spec.ociVersion, id: id, pid: 0, status: "creating", bundle: bundle, rootfs: rootfs,
+        created: created, owner: "", annotations: spec.annotations)
+      let consoleFD = try consoleSocketFD ?? options.consoleSocket.map { try ConsoleSocket.connect($0) }
+      defer { if consoleSocketFD == nil, let consoleFD { FD.close(consoleFD) } }
+      let config = InitConfig(
+        mode: .create, id: id, bundle: bundle, rootfs: rootfs, spec: spec, process: process,
+        cgroup: manager.placement, hasConsoleSocket: consoleFD != nil, preservedFDs: options.preserveFDs,
+        joinNamespaces: plan.joins, newNamespaceFlags: plan.newFlags, userNamespace: plan.user,
+        hookState: hookState)
+      let started = try Launcher.launch(config, fifoFD: fifoFD, consoleSocketFD: consoleFD, cgroup: manager)
+      launchedPID = started.pid
+      defer { FD.close(started.channel.fd) }
+      hookState.pid = started.pid
+      let record = ContainerRecord(
+        id: id, bundle: bundle, rootfs: rootfs, pid: started.pid,
+        pidStartTime: Processes.startTime(started.pid) ?? 0, created: created, owner: "", spec: spec,
+        cgroup: manager.placement)
+      try store.save(record)
+      try HookRunner.run((spec.hooks?.prestart ?? []) + (spec.hooks?.createRuntime ?? []), phase: "createRuntime", state: hookState)
+      try started.channel.send(SyncMessage(.proceed, pid: started.pid))
+      _ = try started.channel.expect(SyncMessage.Kind.ready)
+      if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: started.pid) }
+      return Created(record: record)
+    } catch {
+      if let launchedPID { Glibc.kill(launchedPID, SIGKILL) }
+      if let cgroup {
+        for pid in (try? cgroup.processes()) ?? [] { Glibc.kill(pid, SIGKILL) }
+        Self.destroyCgroup(cgroup)
+      }
+      try? store.remove(id)
+      throw error
+    }
+  }
+
+  /// Lets a created container's process exec the user's program.
+  public func start(id: String) throws {
+    let record = try store.load(id)
+    let status = store.status(of: record)
+    guard status == "created" else {
+      throw RuntimeError("cannot start a container that has \(status == "stopped" ? "stopped" : "already started")")
+    }
+    let fifo = store.fifoPath(id)
+    let fd = try FD.open(fifo, O_RDONLY | O_NONBLOCK)
+    defer { FD.close(fd) }
+    // The init's blocking open for writing completes now; wait for its byte, or its death.
+    while true {
+      var poll = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+      let ready = Glibc.poll(&poll, 1, 50)
+      if ready > 0, !(try FD.read(fd, max: 1)).isEmpty { break }
+      if !Processes.isAlive(record.pid) || Processes.stateLetter(record.pid) == "Z" {
+        throw RuntimeError("cannot start a container that has stopped")
+      }
+    }
+    unlink(fifo)
+    var state = store.state(of: record)
+    state.status = "running"
+    do {
+      try HookRunner.run(record.spec.hooks?.poststart ?? [], phase: "poststart", state: state)
+    } catch {
+      RuntimeLog.shared.warning("\(error)")
+    }
+  }
+
+  public func state(id: String) throws -> ContainerState {
+    store.state(of: try store.load(id))
+  }
+
+  public func list() -> [ContainerState] {
+    store.ids().compactMap { try? state(id: $0) }
+  }
+
+  /// Sends a signal to the container's init, or with `all` to every process in its cgroup.
+  public func kill(id: String, signal: Int32, all: Bool = false) throws {
+    let record = try store.load(id)
+    let status = store.status(of: record)
+    if all {
+      let manager = Cgroups.manager(placement: record.cgroup)
+      let pids = (try? manager.processes()) ?? []
+      if status == "stopped" && pids.isEmpty { throw RuntimeError("container not running") }
+      // A frozen cgroup would keep the signal pending; thaw it after signalling.
+      for pid in pids { Glibc.kill(pid, signal) }
+      if status == "paused" { try? manager.thaw() }
+      return
+    }
+    guard status != "stopped" else { throw RuntimeError("container not running") }
+    let pidfd = try sys("pidfd_open", "\(record.pid)") { berth_pidfd_open_checked(record.pid) }
+    defer { FD.close(pidfd) }
+    // The start time check before pidfd_open rules out a reused pid.
+    guard Processes.startTime(record.pid) == record.pidStartTime else { throw RuntimeError("container not running") }
+    try sys("pidfd_send_signal", "\(signal)") { berth_pidfd_send_signal_checked(pidfd, signal) }
+  }
+
+  public func delete(id: String, force: Bool) throws {
+    let record: ContainerRecord
+    do {
+      record = try store.load(id)
+    } catch {
+      if force, (try? ContainerID.validate(id)) != nil {
+        try? store.remove(id)
+        return
+      }
+      throw error
+    }
+    let status = store.status(of: record)
+    let manager = Cgroups.manager(placement: record.cgroup)
+    switch status {
+    case "stopped":
+      break
+    case "created":
+      // Never started: kill it, as runc does, without needing force.
+      killAndWait(record: record, manager: manager)
+    default:
+      guard force else { throw RuntimeError("cannot delete container \(id) that is not stopped: \(status)") }
+      killAndWait(record: record, manager: manager)
+    }
+    // Processes left behind by an init that exited (no pid namespace) die with it.
+    if !((try? manager.processes()) ?? []).isEmpty { killAndWait(record: record, manager: manager) }
+    Self.destroyCgroup(manager)
+    var state = store.state(of: record)
+    state.status = "stopped"
+    do {
+      try HookRunner.run(record.spec.hooks?.poststop ?? [], phase: "poststop", state: state)
+    } catch {
+      RuntimeLog.shared.warning("\(error)")
+    }
+    try store.remove(id)
+  }
+
+  func killAndWait(record: ContainerRecord, manager: any CgroupManager) {
+    if Processes.startTime(record.pid) == record.pidStartTime { Glibc.kill(record.pid, SIGKILL) }
+    for pid in (try? manager.processes()) ?? [] { Glibc.kill(pid, SIGKILL) }
+    if (try? manager.isFrozen()) == true { try? manager.thaw() }
+    let deadline = Monotonic.now() + 5_000_000_000
+    while Monotonic.now() < deadline {
+      let alive = ((try? manager.processes()) ?? []).contains { Processes.stateLetter($0) != "Z" }
+      let initAlive = Processes.startTime(record.pid) == record.pidStartTime && Processes.stateLetter(record.pid) != "Z"
+      if !alive && !initAlive { return }
+      usleep(2_000)
+    }
+  }
+
+  static func destroyCgroup(_ manager: any CgroupManager) {
+    do {
+      try manager.destroy()
+    } catch {
+      RuntimeLog.shared.warning("removing cgroup: \(error)")
+    }
+  }
+
+  public func pause(id: String) throws {
+    let record = try store.load(id)
+    guard store.status(of: record) == "running" else { throw RuntimeError("container not running") }
+    try Cgroups.manager(placement: record.cgroup).freeze()
+  }
+
+  public func resume(id: String) throws {
+    let record = try store.load(id)
+    guard store.status(of: record) == "paused" else { throw RuntimeError("container not paused") }
+    try Cgroups.manager(placement: record.cgroup).thaw()
+  }
+
+  /// Changes resources live and keeps the record's spec in step.
+  public func update(id: String, resources: Resources) throws {
+    var record = try store.load(id)
+    guard store.status(of: record) != "stopped" else { throw RuntimeError("container not running") }
+    try Cgroups.manager(placement: record.cgroup).apply(resources)
+    var linux = record.spec.linux ?? Linux()
+    linux.resources = ResourceMerge.merge(linux.resources, resources)
+    record.spec.linux = linux
+    try store.save(record)
+  }
+
+  public func processes(id: String) throws -> [Int32] {
+    let record = try store.load(id)
+    return try Cgroups.manager(placement: record.cgroup).processes()
+  }
+
+  public func stats(id: String) throws -> CgroupStats {
+    let record = try store.load(id)
+    return try Cgroups.manager(placement: record.cgroup).stats()
+  }
+}

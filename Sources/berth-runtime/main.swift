@@ -1,0 +1,3 @@
+import RuntimeCommands
+
+RuntimeCLI.main(CommandLine.arguments)
