@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -278,4 +279,50 @@ int berth_signalfd_read(int fd) {
     r = read(fd, &info, sizeof info);
   } while (r < 0 && errno == EINTR);
   return r == sizeof info ? (int)info.ssi_signo : -1;
+}
+
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
+#ifndef SYS_fsmount
+#define SYS_fsmount 432
+#endif
+#define BERTH_FSOPEN_CLOEXEC 0x00000001
+#define BERTH_FSCONFIG_SET_STRING 1
+#define BERTH_FSCONFIG_CMD_CREATE 6
+#define BERTH_FSMOUNT_CLOEXEC 0x00000001
+#define BERTH_MOUNT_ATTR_RDONLY 0x00000001
+#define BERTH_MOUNT_ATTR_NOSUID 0x00000002
+#define BERTH_MOUNT_ATTR_NODEV 0x00000004
+
+int berth_open_through_readonly_overlay(const char *dir, const char *name, const char *empty_dir) {
+  // Overlay option strings use ':' and ',' as separators; such paths cannot be expressed.
+  if (strpbrk(dir, ":,") || strpbrk(empty_dir, ":,")) {
+    errno = EINVAL;
+    return -1;
+  }
+  char lower[8192];
+  int n = snprintf(lower, sizeof lower, "%s:%s", dir, empty_dir);
+  if (n < 0 || (size_t)n >= sizeof lower) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  int fs = (int)syscall(SYS_fsopen, "overlay", BERTH_FSOPEN_CLOEXEC);
+  if (fs < 0) return -1;
+  int mnt = -1, fd = -1, saved;
+  if (syscall(SYS_fsconfig, fs, BERTH_FSCONFIG_SET_STRING, "lowerdir", lower, 0) != 0) goto out;
+  if (syscall(SYS_fsconfig, fs, BERTH_FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0) goto out;
+  mnt = (int)syscall(SYS_fsmount, fs, BERTH_FSMOUNT_CLOEXEC,
+                     BERTH_MOUNT_ATTR_RDONLY | BERTH_MOUNT_ATTR_NOSUID | BERTH_MOUNT_ATTR_NODEV);
+  if (mnt < 0) goto out;
+  fd = openat(mnt, name, O_RDONLY | O_CLOEXEC);
+out:
+  saved = errno;
+  if (mnt >= 0) close(mnt);
+  close(fs);
+  errno = saved;
+  return fd;
 }

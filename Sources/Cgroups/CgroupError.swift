@@ -31,7 +31,8 @@ public enum CgroupError: Error, Sendable, Equatable, CustomStringConvertible {
     case .parse(let path, let content):
       return "cgroup: cannot parse \(path): \"\(content.prefix(200))\""
     case .controllerMissing(let controller, let needed):
-      return "cgroup: the \(controller) controller is not available on this host (needed for \(needed))"
+      return
+        "cgroup: the \(controller) controller is not available on this host (needed for \(needed))"
     case .unsupported(let what):
       return "cgroup: unsupported: \(what)"
     case .invalidValue(let what):

@@ -18,7 +18,9 @@ enum CgroupFS {
     let written = bytes.withUnsafeBytes { buffer in
       retrying { Glibc.write(fd, buffer.baseAddress, count) }
     }
-    guard written >= 0 else { throw CgroupError.write(path: path, value: value, errno: Glibc.errno) }
+    guard written >= 0 else {
+      throw CgroupError.write(path: path, value: value, errno: Glibc.errno)
+    }
   }
 
   /// Reads `dir/file` whole, with trailing newlines removed.
@@ -28,7 +30,9 @@ enum CgroupFS {
 
   static func read(path: String) throws -> String {
     let fd = retrying { open(path, O_RDONLY | O_CLOEXEC) }
-    guard fd >= 0 else { throw CgroupError.system(operation: "open", path: path, errno: Glibc.errno) }
+    guard fd >= 0 else {
+      throw CgroupError.system(operation: "open", path: path, errno: Glibc.errno)
+    }
     defer { close(fd) }
     var result: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)
@@ -146,8 +150,12 @@ enum CgroupFS {
 extension StringProtocol {
   func trimmingSpaces() -> String {
     var scalars = Substring(self)
-    while let first = scalars.first, first == " " || first == "\n" || first == "\t" { scalars.removeFirst() }
-    while let last = scalars.last, last == " " || last == "\n" || last == "\t" { scalars.removeLast() }
+    while let first = scalars.first, first == " " || first == "\n" || first == "\t" {
+      scalars.removeFirst()
+    }
+    while let last = scalars.last, last == " " || last == "\n" || last == "\t" {
+      scalars.removeLast()
+    }
     return String(scalars)
   }
 }

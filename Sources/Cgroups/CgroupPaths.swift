@@ -21,7 +21,8 @@ public enum CgroupPaths {
     let inner: String
     if requested.isEmpty {
       guard !containerID.isEmpty else {
-        throw CgroupError.invalidPath(path: requested, reason: "no cgroupsPath and no container id to name the cgroup")
+        throw CgroupError.invalidPath(
+          path: requested, reason: "no cgroupsPath and no container id to name the cgroup")
       }
       inner = clean(containerID)
     } else {
@@ -30,7 +31,9 @@ public enum CgroupPaths {
     if inner.isEmpty || inner == "/" {
       throw CgroupError.invalidPath(
         path: requested.isEmpty ? containerID : requested,
-        reason: "it resolves to the caller's own or the root cgroup; a container needs a cgroup of its own")
+        reason:
+          "it resolves to the caller's own or the root cgroup; a container needs a cgroup of its own"
+      )
     }
     let absolute = inner.hasPrefix("/")
     let mode = mounts.mode
@@ -57,7 +60,8 @@ public enum CgroupPaths {
       }
     }
     if paths.isEmpty {
-      throw CgroupError.noHierarchy("no cgroup or cgroup2 file system is mounted (see /proc/self/mountinfo)")
+      throw CgroupError.noHierarchy(
+        "no cgroup or cgroup2 file system is mounted (see /proc/self/mountinfo)")
     }
     return CgroupPlacement(mode: mode, paths: paths)
   }

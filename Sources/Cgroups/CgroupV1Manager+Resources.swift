@@ -22,7 +22,8 @@ extension CgroupV1Manager {
       // On hybrid hosts the cgroup2 hierarchy holds no controllers; only its cgroup.* files
       // (and any controller the host moved there) can be written.
       guard placement.mode == .hybrid, let dir = path(CgroupPlacement.unifiedKey) else {
-        throw CgroupError.unsupported("linux.resources.unified needs cgroup v2; this host has cgroup v1 only")
+        throw CgroupError.unsupported(
+          "linux.resources.unified needs cgroup v2; this host has cgroup v1 only")
       }
       try CgroupV2Manager.writeUnified(unified, in: dir)
     }
@@ -32,7 +33,8 @@ extension CgroupV1Manager {
 
   func applyMemory(_ memory: MemoryResources) throws {
     let wantsAnything =
-      memory.limit != nil || memory.swap != nil || memory.reservation != nil || memory.swappiness != nil
+      memory.limit != nil || memory.swap != nil || memory.reservation != nil
+      || memory.swappiness != nil
       || memory.disableOOMKiller == true
     guard wantsAnything else { return }
     let dir = try requirePath("memory", for: "memory limits")
@@ -106,7 +108,8 @@ extension CgroupV1Manager {
         try CgroupFS.write(dir, "cpu.shares", String(shares))
         // The kernel clamps silently; say so instead of pretending it applied.
         if let set = try CgroupFS.readUInt(dir, "cpu.shares"), set != shares {
-          throw CgroupError.invalidValue("cpu.shares \(shares) is out of the kernel's range (it set \(set))")
+          throw CgroupError.invalidValue(
+            "cpu.shares \(shares) is out of the kernel's range (it set \(set))")
         }
       }
       var pendingPeriod: UInt64?
@@ -120,7 +123,9 @@ extension CgroupV1Manager {
       }
       if let quota = cpu.quota, quota != 0 {
         try CgroupFS.write(dir, "cpu.cfs_quota_us", String(quota))
-        if let period = pendingPeriod { try CgroupFS.write(dir, "cpu.cfs_period_us", String(period)) }
+        if let period = pendingPeriod {
+          try CgroupFS.write(dir, "cpu.cfs_period_us", String(period))
+        }
       }
       if let burst = cpu.burst { try CgroupFS.write(dir, "cpu.cfs_burst_us", String(burst)) }
       if let period = cpu.realtimePeriod, period != 0 {
@@ -147,7 +152,8 @@ extension CgroupV1Manager {
       blockIO.throttleWriteIOPSDevice,
     ].contains { !($0 ?? []).isEmpty }
     let wantsAnything =
-      (blockIO.weight ?? 0) != 0 || (blockIO.leafWeight ?? 0) != 0 || !(blockIO.weightDevice ?? []).isEmpty
+      (blockIO.weight ?? 0) != 0 || (blockIO.leafWeight ?? 0) != 0
+      || !(blockIO.weightDevice ?? []).isEmpty
       || hasThrottle
     guard wantsAnything else { return }
     let dir = try requirePath("blkio", for: "blockIO")
@@ -158,7 +164,8 @@ extension CgroupV1Manager {
     if let weight = blockIO.weight, weight != 0 {
       guard let weightFile else {
         throw CgroupError.unsupported(
-          "blockIO.weight: \(dir) has neither blkio.weight nor blkio.bfq.weight (the disk's IO scheduler is not BFQ)")
+          "blockIO.weight: \(dir) has neither blkio.weight nor blkio.bfq.weight (the disk's IO scheduler is not BFQ)"
+        )
       }
       try CgroupFS.write(dir, weightFile, String(weight))
     }
@@ -168,12 +175,14 @@ extension CgroupV1Manager {
     for device in blockIO.weightDevice ?? [] {
       if let weight = device.weight, weight != 0 {
         guard let weightFile else {
-          throw CgroupError.unsupported("blockIO.weightDevice: no blkio.weight_device or blkio.bfq.weight_device in \(dir)")
+          throw CgroupError.unsupported(
+            "blockIO.weightDevice: no blkio.weight_device or blkio.bfq.weight_device in \(dir)")
         }
         try CgroupFS.write(dir, weightFile + "_device", "\(device.major):\(device.minor) \(weight)")
       }
       if let leaf = device.leafWeight, leaf != 0 {
-        try CgroupFS.write(dir, "blkio.leaf_weight_device", "\(device.major):\(device.minor) \(leaf)")
+        try CgroupFS.write(
+          dir, "blkio.leaf_weight_device", "\(device.major):\(device.minor) \(leaf)")
       }
     }
     let throttles: [(String, [ThrottleDevice]?)] = [
@@ -207,7 +216,14 @@ extension CgroupV1Manager {
       try CgroupFS.write(dir, "devices.deny", "a")
     }
     for rule in rest {
-      try CgroupFS.write(dir, rule.allow ? "devices.allow" : "devices.deny", DeviceRules.v1Entry(rule))
+      let entry = DeviceRules.v1Entry(rule)
+      do {
+        try CgroupFS.write(dir, rule.allow ? "devices.allow" : "devices.deny", entry)
+      } catch let error as CgroupError where error.errno == EPERM && rule.allow {
+        throw CgroupError.invalidValue(
+          "device rule \"\(entry)\" is not allowed by the parent cgroup of \(dir) (EPERM); a child cgroup cannot widen its parent's device list"
+        )
+      }
     }
   }
 
@@ -215,7 +231,8 @@ extension CgroupV1Manager {
 
   func applyNetwork(_ network: NetworkResources) throws {
     if let classID = network.classID {
-      try CgroupFS.write(try requirePath("net_cls", for: "network.classID"), "net_cls.classid", String(classID))
+      try CgroupFS.write(
+        try requirePath("net_cls", for: "network.classID"), "net_cls.classid", String(classID))
     }
     for priority in network.priorities ?? [] {
       try CgroupFS.write(

@@ -71,8 +71,14 @@ extension CgroupV1Manager {
       }
       return (0, 0)
     }
-    let bytes = try sum(["blkio.throttle.io_service_bytes_recursive", "blkio.throttle.io_service_bytes", "blkio.io_service_bytes_recursive"])
-    let ops = try sum(["blkio.throttle.io_serviced_recursive", "blkio.throttle.io_serviced", "blkio.io_serviced_recursive"])
+    let bytes = try sum([
+      "blkio.throttle.io_service_bytes_recursive", "blkio.throttle.io_service_bytes",
+      "blkio.io_service_bytes_recursive",
+    ])
+    let ops = try sum([
+      "blkio.throttle.io_serviced_recursive", "blkio.throttle.io_serviced",
+      "blkio.io_serviced_recursive",
+    ])
     io.bytesRead = bytes.read
     io.bytesWritten = bytes.write
     io.opsRead = ops.read

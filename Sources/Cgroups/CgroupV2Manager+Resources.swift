@@ -6,15 +6,20 @@ extension CgroupV2Manager {
     if let memory = resources.memory { try Self.applyMemory(memory, in: dir) }
     if let cpu = resources.cpu { try Self.applyCPU(cpu, in: dir) }
     if let pids = resources.pids, let limit = pids.limit {
-      try Self.write(dir, "pids.max", CgroupConversions.pidsMax(limit), controller: "pids", needed: "pids.limit")
+      try Self.write(
+        dir, "pids.max", CgroupConversions.pidsMax(limit), controller: "pids", needed: "pids.limit")
     }
     if let blockIO = resources.blockIO { try Self.applyIO(blockIO, in: dir) }
     for limit in resources.hugepageLimits ?? [] {
       try Self.write(
-        dir, "hugetlb.\(limit.pageSize).max", String(limit.limit), controller: "hugetlb", needed: "hugepageLimits")
+        dir, "hugetlb.\(limit.pageSize).max", String(limit.limit), controller: "hugetlb",
+        needed: "hugepageLimits")
     }
-    if let network = resources.network, network.classID != nil || !(network.priorities ?? []).isEmpty {
-      throw CgroupError.unsupported("linux.resources.network (net_cls/net_prio) does not exist in cgroup v2")
+    if let network = resources.network,
+      network.classID != nil || !(network.priorities ?? []).isEmpty
+    {
+      throw CgroupError.unsupported(
+        "linux.resources.network (net_cls/net_prio) does not exist in cgroup v2")
     }
     if let rules = resources.devices {
       try DeviceRules.validate(rules)
@@ -24,9 +29,12 @@ extension CgroupV2Manager {
   }
 
   /// Writes a controller file, turning "file missing" into "controller missing".
-  static func write(_ dir: String, _ file: String, _ value: String, controller: String, needed: String) throws {
+  static func write(
+    _ dir: String, _ file: String, _ value: String, controller: String, needed: String
+  ) throws {
     guard CgroupFS.exists(dir, file) else {
-      throw CgroupError.controllerMissing(controller: controller, needed: "\(needed) (no \(dir)/\(file))")
+      throw CgroupError.controllerMissing(
+        controller: controller, needed: "\(needed) (no \(dir)/\(file))")
     }
     try CgroupFS.write(dir, file, value)
   }
@@ -35,7 +43,8 @@ extension CgroupV2Manager {
   static func writeUnified(_ unified: [String: String], in dir: String) throws {
     for (file, value) in unified.sorted(by: { $0.key < $1.key }) {
       guard !file.isEmpty, !file.contains("/"), file != ".", file != ".." else {
-        throw CgroupError.invalidValue("linux.resources.unified key \"\(file)\" is not a cgroup file name")
+        throw CgroupError.invalidValue(
+          "linux.resources.unified key \"\(file)\" is not a cgroup file name")
       }
       try CgroupFS.write(dir, file, value)
     }
@@ -48,15 +57,19 @@ extension CgroupV2Manager {
         try CgroupFS.write(dir, "memory.swap.max", swapMax)
       } else if swapMax != "max" && swapMax != "0" {
         // Without swap accounting the file is absent; only "no limit"/"no swap" can be ignored.
-        throw CgroupError.unsupported("memory.swap: \(dir)/memory.swap.max does not exist (swap accounting is off)")
+        throw CgroupError.unsupported(
+          "memory.swap: \(dir)/memory.swap.max does not exist (swap accounting is off)")
       }
     }
     if limit != 0 {
-      try write(dir, "memory.max", CgroupConversions.v2Limit(limit), controller: "memory", needed: "memory.limit")
+      try write(
+        dir, "memory.max", CgroupConversions.v2Limit(limit), controller: "memory",
+        needed: "memory.limit")
     }
     if let reservation = memory.reservation, reservation != 0 {
       try write(
-        dir, "memory.low", CgroupConversions.v2Limit(reservation), controller: "memory", needed: "memory.reservation")
+        dir, "memory.low", CgroupConversions.v2Limit(reservation), controller: "memory",
+        needed: "memory.reservation")
     }
     // swappiness and disableOOMKiller have no cgroup v2 equivalent; runc ignores them there too.
   }
@@ -64,7 +77,8 @@ extension CgroupV2Manager {
   static func applyCPU(_ cpu: CPUResources, in dir: String) throws {
     if let shares = cpu.shares, shares != 0 {
       try write(
-        dir, "cpu.weight", String(CgroupConversions.cpuWeight(fromShares: shares)), controller: "cpu",
+        dir, "cpu.weight", String(CgroupConversions.cpuWeight(fromShares: shares)),
+        controller: "cpu",
         needed: "cpu.shares")
     }
     let quota = cpu.quota ?? 0
@@ -100,7 +114,8 @@ extension CgroupV2Manager {
         try CgroupFS.write(dir, "io.bfq.weight", String(weight))
       } else {
         let converted = CgroupConversions.ioWeight(fromBlkioWeight: UInt64(weight))
-        try write(dir, "io.weight", "default \(converted)", controller: "io", needed: "blockIO.weight")
+        try write(
+          dir, "io.weight", "default \(converted)", controller: "io", needed: "blockIO.weight")
       }
     }
     if (blockIO.leafWeight ?? 0) != 0 {
@@ -125,7 +140,8 @@ extension CgroupV2Manager {
       for device in devices ?? [] {
         let rate = device.rate == 0 ? "max" : String(device.rate)
         try write(
-          dir, "io.max", "\(device.major):\(device.minor) \(key)=\(rate)", controller: "io", needed: "blockIO throttling")
+          dir, "io.max", "\(device.major):\(device.minor) \(key)=\(rate)", controller: "io",
+          needed: "blockIO throttling")
       }
     }
   }

@@ -6,7 +6,9 @@ extension CgroupV2Manager {
       var memory = CgroupStats.Memory()
       memory.usage = try CgroupFS.readUInt(dir, "memory.current")
       memory.limit = try CgroupFS.readUInt(dir, "memory.max")
-      if CgroupFS.exists(dir, "memory.peak") { memory.maxUsage = try CgroupFS.readUInt(dir, "memory.peak") }
+      if CgroupFS.exists(dir, "memory.peak") {
+        memory.maxUsage = try CgroupFS.readUInt(dir, "memory.peak")
+      }
       let events = try CgroupFS.readKeyed(dir, "memory.events")
       memory.failcnt = events["max"]
       memory.oomKillCount = events["oom_kill"]

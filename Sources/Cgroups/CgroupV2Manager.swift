@@ -18,7 +18,8 @@ public struct CgroupV2Manager: CgroupManager {
 
   func dir() throws -> String {
     guard path.hasPrefix("/") else {
-      throw CgroupError.noHierarchy("the cgroup placement has no absolute \"unified\" path (got \"\(path)\")")
+      throw CgroupError.noHierarchy(
+        "the cgroup placement has no absolute \"unified\" path (got \"\(path)\")")
     }
     return path
   }
@@ -50,7 +51,9 @@ public struct CgroupV2Manager: CgroupManager {
     // Walk up to the nearest existing cgroup.
     while !CgroupFS.exists(cursor, "cgroup.controllers") {
       let parent = CgroupFS.dirname(cursor)
-      if parent == cursor { throw CgroupError.noHierarchy("\(path) is not inside a cgroup2 hierarchy") }
+      if parent == cursor {
+        throw CgroupError.noHierarchy("\(path) is not inside a cgroup2 hierarchy")
+      }
       cursor = parent
     }
     while true {
@@ -64,14 +67,19 @@ public struct CgroupV2Manager: CgroupManager {
   /// controller. If the batch fails (e.g. one controller cannot be delegated), tries each
   /// alone and keeps those the kernel accepts.
   static func enableControllers(in dir: String) throws {
-    let available = try CgroupFS.read(dir, "cgroup.controllers").split(separator: " ").map(String.init)
-    let enabled = Set(try CgroupFS.read(dir, "cgroup.subtree_control").split(separator: " ").map(String.init))
+    let available = try CgroupFS.read(dir, "cgroup.controllers").split(separator: " ").map(
+      String.init)
+    let enabled = Set(
+      try CgroupFS.read(dir, "cgroup.subtree_control").split(separator: " ").map(String.init))
     let missing = available.filter { !enabled.contains($0) }
     guard !missing.isEmpty else { return }
     do {
-      try CgroupFS.write(dir, "cgroup.subtree_control", missing.map { "+" + $0 }.joined(separator: " "))
+      try CgroupFS.write(
+        dir, "cgroup.subtree_control", missing.map { "+" + $0 }.joined(separator: " "))
     } catch {
-      for controller in missing { try? CgroupFS.write(dir, "cgroup.subtree_control", "+" + controller) }
+      for controller in missing {
+        try? CgroupFS.write(dir, "cgroup.subtree_control", "+" + controller)
+      }
     }
   }
 
@@ -90,7 +98,8 @@ public struct CgroupV2Manager: CgroupManager {
   func setFrozen(_ frozen: Bool) throws {
     let dir = try dir()
     guard CgroupFS.exists(dir, "cgroup.freeze") else {
-      throw CgroupError.unsupported("pause/resume needs cgroup.freeze (Linux 5.2 or newer); \(dir) has none")
+      throw CgroupError.unsupported(
+        "pause/resume needs cgroup.freeze (Linux 5.2 or newer); \(dir) has none")
     }
     try CgroupFS.write(dir, "cgroup.freeze", frozen ? "1" : "0")
     var waited = 0

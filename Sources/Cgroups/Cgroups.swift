@@ -17,7 +17,8 @@ public enum Cgroups {
     cgroupsPath: String?, containerID: String, mountInfo: String, procCgroup: String
   ) throws -> CgroupPlacement {
     try CgroupPaths.resolve(
-      cgroupsPath: cgroupsPath, containerID: containerID, mounts: CgroupMounts(mountInfo: mountInfo),
+      cgroupsPath: cgroupsPath, containerID: containerID,
+      mounts: CgroupMounts(mountInfo: mountInfo),
       own: ProcCgroup(procCgroup))
   }
 

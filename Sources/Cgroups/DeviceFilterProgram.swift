@@ -30,7 +30,8 @@ public struct BPFInstruction: Sendable, Equatable {
 /// access is in it, a deny rule when any requested access is in it (the v1 kernel's
 /// semantics); no match returns the default (the last wildcard rule, else deny).
 public enum DeviceFilterProgram {
-  static let r0: UInt8 = 0, r1: UInt8 = 1, r2: UInt8 = 2, r3: UInt8 = 3, r4: UInt8 = 4, r5: UInt8 = 5
+  static let r0: UInt8 = 0, r1: UInt8 = 1, r2: UInt8 = 2, r3: UInt8 = 3, r4: UInt8 = 4,
+    r5: UInt8 = 5
 
   public static func instructions(for rules: [DeviceCgroupRule]) -> [BPFInstruction] {
     let (defaultAllow, rest) = DeviceRules.normalize(rules)
@@ -79,10 +80,18 @@ public enum DeviceFilterProgram {
     }
     if (rule.type ?? "a") != "a" {
       if let major = rule.major, major >= 0 {
-        checks.append([.init(code: BPFInstruction.jmpJneK, dst: r4, src: 0, off: 0, imm: Int32(truncatingIfNeeded: major))])
+        checks.append([
+          .init(
+            code: BPFInstruction.jmpJneK, dst: r4, src: 0, off: 0,
+            imm: Int32(truncatingIfNeeded: major))
+        ])
       }
       if let minor = rule.minor, minor >= 0 {
-        checks.append([.init(code: BPFInstruction.jmpJneK, dst: r5, src: 0, off: 0, imm: Int32(truncatingIfNeeded: minor))])
+        checks.append([
+          .init(
+            code: BPFInstruction.jmpJneK, dst: r5, src: 0, off: 0,
+            imm: Int32(truncatingIfNeeded: minor))
+        ])
       }
     }
     let verdict: [BPFInstruction] = [

@@ -15,14 +15,17 @@ enum DeviceRules {
         throw CgroupError.invalidValue("device rule type \"\(type)\" (want a, b or c)")
       }
       if let access = rule.access, access.contains(where: { !"rwm".contains($0) }) {
-        throw CgroupError.invalidValue("device rule access \"\(access)\" (want letters from r, w, m)")
+        throw CgroupError.invalidValue(
+          "device rule access \"\(access)\" (want letters from r, w, m)")
       }
     }
   }
 
   /// The default (after the last wildcard rule; deny when there is none, which is what every
   /// OCI config means) and the rules after it, in order.
-  static func normalize(_ rules: [DeviceCgroupRule]) -> (defaultAllow: Bool, rules: [DeviceCgroupRule]) {
+  static func normalize(_ rules: [DeviceCgroupRule]) -> (
+    defaultAllow: Bool, rules: [DeviceCgroupRule]
+  ) {
     guard let last = rules.lastIndex(where: isWildcard) else { return (false, rules) }
     return (rules[last].allow, Array(rules[(last + 1)...]))
   }

@@ -9,7 +9,9 @@ public struct MountInfoEntry: Sendable, Equatable {
   /// Parses one mountinfo line; nil for malformed lines.
   public init?(line: Substring) {
     let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-    guard let dash = fields.firstIndex(of: "-"), dash >= 6, dash + 3 < fields.count else { return nil }
+    guard let dash = fields.firstIndex(of: "-"), dash >= 6, dash + 3 < fields.count else {
+      return nil
+    }
     root = Self.unescape(fields[3])
     mountPoint = Self.unescape(fields[4])
     fsType = String(fields[dash + 1])

@@ -14,11 +14,11 @@ struct Launcher {
 
   /// fds passed to init after stdio and the preserved ones: sync, exec fifo, console socket.
   static func launch(
-    _ config: InitConfig, fifoFD: Int32?, consoleSocketFD: Int32?, cgroup: any CgroupManager
+    _ config: InitConfig, emptyLayer: String, fifoFD: Int32?, consoleSocketFD: Int32?, cgroup: any CgroupManager
   ) throws -> Started {
     let (parentEnd, childEnd) = try FD.socketPair()
     defer { FD.close(childEnd) }
-    let executable = try SelfExecutable.sealedCopy()
+    let executable = try SelfExecutable.protectedHandle(emptyDirectory: emptyLayer)
     defer { FD.close(executable) }
     var fds: [Int32] = [0, 1, 2]
     if config.preservedFDs > 0 { fds += (0..<Int32(config.preservedFDs)).map { 3 + $0 } }

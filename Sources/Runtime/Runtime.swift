@@ -45,12 +45,15 @@ public struct Runtime: Sendable {
     do {
       let fifo = store.fifoPath(id)
       try sys("mkfifo", fifo) { mkfifo(fifo, 0o622) }
+      // mkfifo honours the umask (0622 & ~022 = 0600); init may already run as a
+      // non-root user when it reopens the fifo, so set the mode explicitly, as runc does.
+      try sys("chmod", fifo) { chmod(fifo, 0o622) }
       let fifoFD = try FD.open(fifo, O_PATH)
       defer { FD.close(fifoFD) }
       let manager = try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
       cgroup = manager
       try manager.create()
-      if let resources = spec.linux?.resources { try manager.apply(resources) }
+      try manager.apply(DeviceNodes.withDefaultRules(spec.linux?.resources, devices: spec.linux?.devices ?? []))
 
       let created = Timestamps.rfc3339Nano()
       var hookState = ContainerState(
@@ -63,7 +66,7 @@ public struct Runtime: Sendable {
         cgroup: manager.placement, hasConsoleSocket: consoleFD != nil, preservedFDs: options.preserveFDs,
         joinNamespaces: plan.joins, newNamespaceFlags: plan.newFlags, userNamespace: plan.user,
         hookState: hookState)
-      let started = try Launcher.launch(config, fifoFD: fifoFD, consoleSocketFD: consoleFD, cgroup: manager)
+      let started = try Launcher.launch(config, emptyLayer: store.emptyLayer, fifoFD: fifoFD, consoleSocketFD: consoleFD, cgroup: manager)
       launchedPID = started.pid
       defer { FD.close(started.channel.fd) }
       hookState.pid = started.pid

@@ -13,6 +13,8 @@ public struct StateStore: Sendable {
   public func directory(_ id: String) -> String { "\(root)/\(id)" }
   public func fifoPath(_ id: String) -> String { "\(directory(id))/exec.fifo" }
   func recordPath(_ id: String) -> String { "\(directory(id))/state.json" }
+  /// An empty directory: the second lower layer of the overlay the init is exec'd through.
+  public var emptyLayer: String { "\(root)/.empty" }
 
   public func exists(_ id: String) -> Bool { Files.exists(directory(id)) }
 

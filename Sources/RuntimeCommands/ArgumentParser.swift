@@ -18,7 +18,8 @@ struct FlagSpec {
 }
 
 enum ArgumentParser {
-  /// Parses `arguments` until the first positional when `stopAtPositional` (global flags).
+  /// Parses flags up to the first positional. With `stopAtPositional` the rest is returned
+/// unparsed (global flags before a verb); otherwise it becomes the positionals.
   static func parse(_ arguments: ArraySlice<String>, flags: [FlagSpec], stopAtPositional: Bool = false) throws -> (ParsedArguments, ArraySlice<String>) {
     var result = ParsedArguments()
     var rest = arguments
@@ -26,9 +27,9 @@ enum ArgumentParser {
     while let argument = rest.first {
       if onlyPositionals || !argument.hasPrefix("-") || argument == "-" {
         if stopAtPositional { return (result, rest) }
-        result.positionals.append(argument)
-        rest = rest.dropFirst()
-        continue
+        // As Go's flag package: the first positional ends the flags.
+        result.positionals.append(contentsOf: rest)
+        return (result, [])
       }
       rest = rest.dropFirst()
       if argument == "--" {
@@ -60,7 +61,6 @@ enum ArgumentParser {
         if let inlineValue, inlineValue == "false" { continue }
         result.booleans.insert(canonical)
       }
-      // After a stop-at-positional parse, keep going.
     }
     return (result, rest)
   }

@@ -1,10 +1,14 @@
+import Foundation
 import Testing
 
 @testable import Cgroups
 
 @Suite struct CgroupPathsTests {
-  func place(_ path: String?, _ mountInfo: String, _ procCgroup: String, id: String = "c1") throws -> CgroupPlacement {
-    try Cgroups.placement(cgroupsPath: path, containerID: id, mountInfo: mountInfo, procCgroup: procCgroup)
+  func place(_ path: String?, _ mountInfo: String, _ procCgroup: String, id: String = "c1") throws
+    -> CgroupPlacement
+  {
+    try Cgroups.placement(
+      cgroupsPath: path, containerID: id, mountInfo: mountInfo, procCgroup: procCgroup)
   }
 
   @Test func absolutePathGoesUnderEveryHierarchyRoot() throws {
@@ -27,7 +31,9 @@ import Testing
   @Test func unsetPathIsTheContainerIDRelativeLikeRunc() throws {
     let placement = try place(nil, Samples.v1MountInfo, Samples.v1ProcCgroup, id: "abc")
     #expect(placement.mode == .v1)
-    #expect(placement.paths["memory"] == "/sys/fs/cgroup/memory/user.slice/user-1000.slice/session-2.scope/abc")
+    #expect(
+      placement.paths["memory"]
+        == "/sys/fs/cgroup/memory/user.slice/user-1000.slice/session-2.scope/abc")
     #expect(placement.paths["cpu"] == "/sys/fs/cgroup/cpu,cpuacct/user.slice/abc")
     #expect(placement.paths["cpuset"] == "/sys/fs/cgroup/cpuset/abc")
     #expect(placement.paths["unified"] == nil)
@@ -35,7 +41,10 @@ import Testing
 
   @Test func v2RelativeGoesUnderTheParentOfOwnCgroup() throws {
     let placement = try place("berth-c1", Samples.v2MountInfo, Samples.v2ProcCgroup)
-    #expect(placement == CgroupPlacement(mode: .v2, paths: ["unified": "/sys/fs/cgroup/user.slice/user-1000.slice/berth-c1"]))
+    #expect(
+      placement
+        == CgroupPlacement(
+          mode: .v2, paths: ["unified": "/sys/fs/cgroup/user.slice/user-1000.slice/berth-c1"]))
     let absolute = try place("/berth/c1", Samples.v2MountInfo, Samples.v2ProcCgroup)
     #expect(absolute.paths == ["unified": "/sys/fs/cgroup/berth/c1"])
   }
@@ -55,10 +64,14 @@ import Testing
   }
 
   @Test func rejectsSystemdStyleAndRootPaths() {
-    #expect(throws: CgroupError.self) { try place("system.slice:docker:abc", Samples.v2MountInfo, Samples.v2ProcCgroup) }
+    #expect(throws: CgroupError.self) {
+      try place("system.slice:docker:abc", Samples.v2MountInfo, Samples.v2ProcCgroup)
+    }
     #expect(throws: CgroupError.self) { try place("/", Samples.v2MountInfo, Samples.v2ProcCgroup) }
     #expect(throws: CgroupError.self) { try place("..", Samples.v2MountInfo, Samples.v2ProcCgroup) }
-    #expect(throws: CgroupError.self) { try place(nil, Samples.v2MountInfo, Samples.v2ProcCgroup, id: "") }
+    #expect(throws: CgroupError.self) {
+      try place(nil, Samples.v2MountInfo, Samples.v2ProcCgroup, id: "")
+    }
     #expect(throws: CgroupError.self) { try place("/x", "", "") }
     do {
       _ = try place("user.slice:berth:c1", Samples.v2MountInfo, Samples.v2ProcCgroup)
@@ -68,9 +81,11 @@ import Testing
   }
 
   @Test func managerFollowsPlacementMode() {
-    let v2 = Cgroups.manager(placement: CgroupPlacement(mode: .v2, paths: ["unified": "/sys/fs/cgroup/x"]))
+    let v2 = Cgroups.manager(
+      placement: CgroupPlacement(mode: .v2, paths: ["unified": "/sys/fs/cgroup/x"]))
     #expect(v2 is CgroupV2Manager)
-    let hybrid = Cgroups.manager(placement: CgroupPlacement(mode: .hybrid, paths: ["memory": "/m/x", "unified": "/u/x"]))
+    let hybrid = Cgroups.manager(
+      placement: CgroupPlacement(mode: .hybrid, paths: ["memory": "/m/x", "unified": "/u/x"]))
     #expect(hybrid is CgroupV1Manager)
     #expect(hybrid.placement.paths["unified"] == "/u/x")
   }
@@ -81,5 +96,3 @@ import Testing
     #expect(try JSONDecoder().decode(CgroupPlacement.self, from: data) == placement)
   }
 }
-
-import Foundation

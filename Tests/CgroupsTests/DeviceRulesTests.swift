@@ -5,10 +5,15 @@ import Testing
 
 /// Runs a device filter program on one request, like the kernel would (only the opcodes
 /// the generator emits), so the rules' meaning is tested without loading anything.
-func runDeviceFilter(_ program: [BPFInstruction], type: Character, access: String, major: Int32, minor: Int32) -> Int64 {
+func runDeviceFilter(
+  _ program: [BPFInstruction], type: Character, access: String, major: Int32, minor: Int32
+) -> Int64 {
   let typeValue: UInt64 = type == "b" ? 1 : 2
   let accessValue = UInt64(DeviceRules.accessBits(access))
-  let context: [UInt64] = [(accessValue << 16) | typeValue, UInt64(UInt32(bitPattern: major)), UInt64(UInt32(bitPattern: minor))]
+  let context: [UInt64] = [
+    (accessValue << 16) | typeValue, UInt64(UInt32(bitPattern: major)),
+    UInt64(UInt32(bitPattern: minor)),
+  ]
   var registers = [UInt64](repeating: 0, count: 11)
   var pc = 0
   var steps = 0
@@ -46,23 +51,35 @@ func runDeviceFilter(_ program: [BPFInstruction], type: Character, access: Strin
 
   @Test func v1Entries() {
     #expect(DeviceRules.v1Entry(DeviceCgroupRule(allow: false, access: "rwm")) == "a *:* rwm")
-    #expect(DeviceRules.v1Entry(DeviceCgroupRule(allow: true, type: "c", major: 1, minor: 3, access: "rw")) == "c 1:3 rw")
+    #expect(
+      DeviceRules.v1Entry(
+        DeviceCgroupRule(allow: true, type: "c", major: 1, minor: 3, access: "rw")) == "c 1:3 rw")
     #expect(DeviceRules.v1Entry(DeviceCgroupRule(allow: true, type: "b", major: 8)) == "b 8:* rwm")
-    #expect(DeviceRules.v1Entry(DeviceCgroupRule(allow: true, type: "c", major: -1, minor: -1, access: "m")) == "c *:* m")
+    #expect(
+      DeviceRules.v1Entry(
+        DeviceCgroupRule(allow: true, type: "c", major: -1, minor: -1, access: "m")) == "c *:* m")
   }
 
   @Test func normalizeStartsAfterLastWildcard() {
     let (allow, rest) = DeviceRules.normalize(Self.dockerLike)
     #expect(allow == false && rest.count == 4)
-    let privileged = DeviceRules.normalize([DeviceCgroupRule(allow: false, access: "rwm"), DeviceCgroupRule(allow: true)])
+    let privileged = DeviceRules.normalize([
+      DeviceCgroupRule(allow: false, access: "rwm"), DeviceCgroupRule(allow: true),
+    ])
     #expect(privileged.defaultAllow == true && privileged.rules.isEmpty)
     // No wildcard at all: deny by default.
-    #expect(DeviceRules.normalize([DeviceCgroupRule(allow: true, type: "c", major: 1, minor: 3)]).defaultAllow == false)
+    #expect(
+      DeviceRules.normalize([DeviceCgroupRule(allow: true, type: "c", major: 1, minor: 3)])
+        .defaultAllow == false)
   }
 
   @Test func validateRejectsBadTypeAndAccess() {
-    #expect(throws: CgroupError.self) { try DeviceRules.validate([DeviceCgroupRule(allow: true, type: "x")]) }
-    #expect(throws: CgroupError.self) { try DeviceRules.validate([DeviceCgroupRule(allow: true, access: "rx")]) }
+    #expect(throws: CgroupError.self) {
+      try DeviceRules.validate([DeviceCgroupRule(allow: true, type: "x")])
+    }
+    #expect(throws: CgroupError.self) {
+      try DeviceRules.validate([DeviceCgroupRule(allow: true, access: "rx")])
+    }
     #expect(throws: Never.self) { try DeviceRules.validate(Self.dockerLike) }
   }
 

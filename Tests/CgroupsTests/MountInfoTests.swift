@@ -31,7 +31,8 @@ import Testing
   }
 
   @Test func onlyANamedV1HierarchyIsStillV2() {
-    let text = Samples.v2MountInfo + "\n50 26 0:40 / /run/systemd/cgroup rw - cgroup cgroup rw,name=systemd"
+    let text =
+      Samples.v2MountInfo + "\n50 26 0:40 / /run/systemd/cgroup rw - cgroup cgroup rw,name=systemd"
     #expect(Cgroups.detectMode(mountInfo: text) == .v2)
   }
 

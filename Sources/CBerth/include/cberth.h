@@ -83,6 +83,12 @@ int berth_signalfd_all(void);
 /// Reads one signal from a signalfd; returns the signal number or -1.
 int berth_signalfd_read(int fd);
 
+/// Opens `name` in `dir` through a private, detached, read-only overlayfs mount
+/// (lower layers `dir` and the empty `empty_dir`). Exec'ing that fd gives a process
+/// whose /proc/PID/exe cannot be opened for writing, without copying the binary.
+/// Returns the fd, or -1 with errno (the caller falls back to a sealed memfd).
+int berth_open_through_readonly_overlay(const char *dir, const char *name, const char *empty_dir);
+
 /// Block or unblock all signals in the caller; returns 0 or -1.
 int berth_block_all_signals(int block);
 

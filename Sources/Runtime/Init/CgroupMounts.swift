@@ -20,16 +20,14 @@ enum CgroupMounts {
     // v1 and hybrid: a tmpfs holding one bind mount per hierarchy, of this container's cgroup.
     try Mounts.mount(source: "tmpfs", target: destination, type: "tmpfs", flags: flags, data: "mode=755")
     let mountInfo = (try? Files.readString("/proc/self/mountinfo")) ?? ""
-    for (_, path) in config.cgroup.paths.sorted(by: { $0.key < $1.key }) {
+    // As runc on hybrid hosts: only the v1 hierarchies; the tmpfs itself stays writable.
+    for (controller, path) in config.cgroup.paths.sorted(by: { $0.key < $1.key }) where controller != "unified" {
       guard let mountPoint = hierarchyMountPoint(containing: path, mountInfo: mountInfo) else { continue }
       let name = String(mountPoint.split(separator: "/").last ?? "")
       let target = destination + "/" + name
       if Files.exists(target) { continue }
       try Files.makeDirectories(target)
       try bind(path, target, readOnly: readOnly != 0)
-    }
-    if readOnly != 0 {
-      try Mounts.mount(source: "", target: destination, type: nil, flags: MountFlag.remount | flags | readOnly, data: "mode=755")
     }
   }
 

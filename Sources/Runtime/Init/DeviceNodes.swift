@@ -55,3 +55,33 @@ enum DeviceNodes {
     }
   }
 }
+
+extension DeviceNodes {
+  /// Device cgroup rules every container gets after the spec's own (as runc adds them):
+  /// mknod of any node, and use of the default devices and of ptys.
+  static let defaultCgroupRules: [DeviceCgroupRule] = [
+    DeviceCgroupRule(allow: true, type: "c", access: "m"),
+    DeviceCgroupRule(allow: true, type: "b", access: "m"),
+    DeviceCgroupRule(allow: true, type: "c", major: 1, minor: 3, access: "rwm"),
+    DeviceCgroupRule(allow: true, type: "c", major: 1, minor: 8, access: "rwm"),
+    DeviceCgroupRule(allow: true, type: "c", major: 1, minor: 7, access: "rwm"),
+    DeviceCgroupRule(allow: true, type: "c", major: 5, minor: 0, access: "rwm"),
+    DeviceCgroupRule(allow: true, type: "c", major: 1, minor: 5, access: "rwm"),
+    DeviceCgroupRule(allow: true, type: "c", major: 1, minor: 9, access: "rwm"),
+    DeviceCgroupRule(allow: true, type: "c", major: 5, minor: 1, access: "rwm"),
+    DeviceCgroupRule(allow: true, type: "c", major: 136, access: "rwm"),
+    DeviceCgroupRule(allow: true, type: "c", major: 5, minor: 2, access: "rwm"),
+  ]
+
+  /// The spec's resources with the default rules, and rules for the spec's devices, appended.
+  static func withDefaultRules(_ resources: Resources?, devices: [Device]) -> Resources {
+    var result = resources ?? Resources()
+    var rules = result.devices ?? []
+    rules += defaultCgroupRules
+    for device in devices where device.type == "c" || device.type == "b" {
+      rules.append(DeviceCgroupRule(allow: true, type: device.type, major: device.major, minor: device.minor, access: "rwm"))
+    }
+    result.devices = rules
+    return result
+  }
+}

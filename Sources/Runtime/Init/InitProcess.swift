@@ -84,12 +84,9 @@ public enum InitProcess {
 
     if config.mode == .create {
       let rootfs = RootfsSetup(config: config, hookState: hookState)
+      // Sets the hostname and sysctls too: they must be written before /proc/sys is
+      // made read-only (readonlyPaths), as runc does.
       try rootfs.prepare()
-      if config.newNamespaceFlags & NamespaceKind.uts.cloneFlag != 0 {
-        if let hostname = config.spec.hostname, !hostname.isEmpty { try ProcessAttributes.setHostname(hostname) }
-        if let domain = config.spec.domainname, !domain.isEmpty { try ProcessAttributes.setDomainname(domain) }
-      }
-      try rootfs.applySysctls()
     }
     if process.terminal == true {
       guard config.hasConsoleSocket else { throw RuntimeError("process.terminal is set but no console socket was given") }

@@ -16,11 +16,13 @@ enum Privileges {
     try ProcessAttributes.setCredentials(
       uid: process.user.uid, gid: process.user.gid, groups: process.user.additionalGids ?? [])
     try ProcessAttributes.setKeepCapabilities(false)
-    try CapabilitySets.set(
-      effective: try mask(caps.effective), permitted: try mask(caps.permitted),
-      inheritable: try mask(caps.inheritable))
+    let permitted = try mask(caps.permitted)
+    let inheritable = try mask(caps.inheritable)
+    try CapabilitySets.set(effective: try mask(caps.effective), permitted: permitted, inheritable: inheritable)
     try CapabilitySets.clearAmbient()
-    let ambient = try mask(caps.ambient)
+    // The kernel only lets a capability be ambient if it is permitted and inheritable;
+    // others are skipped, as runc does.
+    let ambient = try mask(caps.ambient) & permitted & inheritable
     for cap in 0...last where ambient & (1 << UInt64(cap)) != 0 {
       try CapabilitySets.raiseAmbient(cap)
     }

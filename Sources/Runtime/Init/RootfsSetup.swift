@@ -29,6 +29,13 @@ struct RootfsSetup {
     if devIsTmpfs { try DeviceNodes.createLinks(in: rootfs) }
     try HookRunner.run(spec.hooks?.createContainer ?? [], phase: "createContainer", state: hookState)
     try pivot()
+    if config.newNamespaceFlags & NamespaceKind.uts.cloneFlag != 0 {
+      if let hostname = spec.hostname, !hostname.isEmpty { try ProcessAttributes.setHostname(hostname) }
+      if let domain = spec.domainname, !domain.isEmpty { try ProcessAttributes.setDomainname(domain) }
+    }
+    // Before maskPaths: readonlyPaths usually include /proc/sys (docker sets
+    // net.ipv4.ip_unprivileged_port_start), and runc writes sysctls first too.
+    try applySysctls()
     try maskPaths()
     if spec.root?.readonly == true {
       try Mounts.mount(source: "", target: "/", type: nil,

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+/// The same bundle under berth-runtime and runc gives the same observable results.
+@Suite(.serialized, .enabled(if: Fixtures.canRunContainers && Fixtures.hasRunc, "needs root, busybox-static and runc"))
+struct RuncParityTests {
+  /// Runs `script` under both runtimes and returns (berth, runc) outputs.
+  func both(_ script: String, configure: (TestBundle) -> Void = { _ in }) throws -> (Fixtures.Output, Fixtures.Output) {
+    let bundle = try TestBundle(name: "parity")
+    defer { bundle.cleanup() }
+    configure(bundle)
+    try bundle.write(args: ["sh", "-c", script])
+    let berth = try Fixtures.runtime(["run", TestBundle.uniqueID("parity")], root: bundle.stateRoot, cwd: bundle.directory)
+    let runc = try Fixtures.runc(["run", TestBundle.uniqueID("parity")], root: bundle.stateRoot + "-runc", cwd: bundle.directory)
+    return (berth, runc)
+  }
+
+  @Test func exitCodesMatch() throws {
+    let (berth, runc) = try both("exit 3")
+    #expect(berth.status == 3)
+    #expect(berth.status == runc.status)
+  }
+
+  @Test func processViewIdentityAndHostnameMatch() throws {
+    // Only the container's own processes are visible: ps shows PID 1 and ps itself.
+    let (berth, runc) = try both("ps -o pid,comm | wc -l; id; hostname; cat /proc/1/cmdline | tr '\\0' ' '")
+    #expect(berth.status == 0, "\(berth.stderr)")
+    #expect(berth.stdout == runc.stdout)
+    #expect(berth.stdout.contains("uid=0(root) gid=0(root)"))
+    #expect(berth.stdout.contains("runc\n"))
+  }
+
+  @Test func capabilitiesMatch() throws {
+    let (berth, runc) = try both("grep Cap /proc/self/status")
+    #expect(berth.status == 0, "\(berth.stderr)")
+    #expect(berth.stdout == runc.stdout)
+    #expect(berth.stdout.contains("CapBnd:\t0000000020000420"))
+  }
+
+  @Test func mountsMatch() throws {
+    // Mount points and their options, as the container sees them.
+    let script = "awk '{print $5, $6, $9}' /proc/self/mountinfo | sort"
+    let (berth, runc) = try both(script)
+    #expect(berth.status == 0, "\(berth.stderr)")
+    #expect(berth.stdout == runc.stdout)
+  }
+
+  @Test func readonlyRootAndMaskedPathsMatch() throws {
+    let script = """
+      touch /newfile 2>/dev/null && echo root-writable || echo root-readonly
+      wc -c < /proc/kcore; ls /sys/firmware | wc -l
+      echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo sys-writable || echo sys-readonly
+      touch /tmp/ok && echo tmp-writable
+      """
+    let (berth, runc) = try both(script) { bundle in
+      bundle.spec.mounts?.append(.init(destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev"]))
+    }
+    #expect(berth.stdout == runc.stdout)
+    #expect(berth.stdout.contains("root-readonly"))
+    #expect(berth.stdout.contains("sys-readonly"))
+    #expect(berth.stdout.contains("tmp-writable"))
+  }
+
+  @Test func userAndGroupsMatch() throws {
+    let (berth, runc) = try both("id") { bundle in
+      bundle.spec.process?.user = .init(uid: 65534, gid: 65534, additionalGids: [5])
+    }
+    #expect(berth.stdout == runc.stdout)
+    #expect(berth.stdout.contains("uid=65534(nobody) gid=65534(nobody)"))
+  }
+
+  @Test func missingExecutableFailsLikeRunc() throws {
+    let bundle = try TestBundle(name: "missing")
+    defer { bundle.cleanup() }
+    try bundle.write(args: ["no-such-program"])
+    let berth = try Fixtures.runtime(["run", TestBundle.uniqueID("missing")], root: bundle.stateRoot, cwd: bundle.directory)
+    #expect(berth.status != 0)
+    #expect(berth.stderr.contains("executable file not found in $PATH"))
+  }
+}
