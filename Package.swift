@@ -43,7 +43,8 @@ let package = Package(
     .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "LinuxOS", "OCI"]),
     .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "OCI"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "OCI", "LinuxOS"]),
-    .testTarget(name: "ImagesTests", dependencies: ["Images", "Archive", "ContentStore", "Snapshots", "OCI"]),
+    .testTarget(name: "ImagesTests", dependencies: ["Images", "Archive", "ContentStore", "Snapshots", "OCI", "CArchive"]),
+    .testTarget(name: "DockerIntegrationTests", dependencies: []),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -29,13 +29,16 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
     case .library(let op, let m): return "layer: \(op): \(m)"
     case .unsafePath(let p, let r): return "layer refused: entry \"\(p)\" \(r)"
     case .symlinkInPath(let p):
-      return "layer refused: a component of \"\(p)\" is a symlink; entries may not be written through symlinks"
+      return
+        "layer refused: a component of \"\(p)\" is a symlink; entries may not be written through symlinks"
     case .notADirectory(let p): return "layer: a parent of \"\(p)\" exists and is not a directory"
     case .expandedSizeLimit(let l):
-      return "layer refused: expands to more than \(l) bytes (decompression bomb guard; raise the bound if legitimate)"
+      return
+        "layer refused: expands to more than \(l) bytes (decompression bomb guard; raise the bound if legitimate)"
     case .compressionRatioLimit(let l):
       return "layer refused: expands more than \(l)x its compressed size (decompression bomb guard)"
-    case .badHardlink(let p, let t, let r): return "layer refused: hardlink \"\(p)\" → \"\(t)\": \(r)"
+    case .badHardlink(let p, let t, let r):
+      return "layer refused: hardlink \"\(p)\" → \"\(t)\": \(r)"
     }
   }
 }

@@ -33,13 +33,18 @@ final class DecompressingSource: @unchecked Sendable {
   private(set) var compressedBytes: Int64 = 0
   private(set) var expandedBytes: Int64 = 0
 
-  init(fd: Int32, maxBytes: Int64, maxRatio: Int64, ratioGrace: Int64, slotCount: Int = 4, slotSize: Int = 1 << 20) {
+  init(
+    fd: Int32, maxBytes: Int64, maxRatio: Int64, ratioGrace: Int64, slotCount: Int = 4,
+    slotSize: Int = 1 << 20
+  ) {
     self.fd = fd
     self.maxBytes = maxBytes
     self.maxRatio = maxRatio
     self.ratioGrace = ratioGrace
     self.slotSize = slotSize
-    self.slots = (0..<slotCount).map { _ in UnsafeMutableRawPointer.allocate(byteCount: slotSize, alignment: 64) }
+    self.slots = (0..<slotCount).map { _ in
+      UnsafeMutableRawPointer.allocate(byteCount: slotSize, alignment: 64)
+    }
     self.free = Array(0..<slotCount)
     pthread_mutex_init(mutex, nil)
     pthread_cond_init(cond, nil)
@@ -59,7 +64,8 @@ final class DecompressingSource: @unchecked Sendable {
     let r = pthread_create(
       &t, nil,
       { ctx in
-        let me = Unmanaged<DecompressingSource>.fromOpaque(ctx!).takeRetainedValue()
+        guard let ctx else { return nil }
+        let me = Unmanaged<DecompressingSource>.fromOpaque(ctx).takeRetainedValue()
         me.produce()
         return nil
       }, ctx)

@@ -27,7 +27,9 @@ final class Applier {
     var out: [String] = []
     for c in path.split(separator: "/", omittingEmptySubsequences: true) {
       if c == "." { continue }
-      if c == ".." { throw ArchiveError.unsafePath(path: path, reason: "contains a \"..\" component") }
+      if c == ".." {
+        throw ArchiveError.unsafePath(path: path, reason: "contains a \"..\" component")
+      }
       out.append(String(c))
     }
     return out
@@ -54,7 +56,8 @@ final class Applier {
     let pfd = try root.directory(parent, create: true)
 
     if let hl = archive_entry_hardlink(entry) {
-      try applyHardlink(entry, target: String(cString: hl), name: name, parentFD: pfd, comps: comps, path: path)
+      try applyHardlink(
+        entry, target: String(cString: hl), name: name, parentFD: pfd, comps: comps, path: path)
       return
     }
 
@@ -79,7 +82,9 @@ final class Applier {
     case Sys.S_IFCHR, Sys.S_IFBLK, Sys.S_IFIFO:
       let dev =
         type == Sys.S_IFIFO
-        ? 0 : Sys.makedev(UInt32(archive_entry_rdevmajor(entry)), UInt32(archive_entry_rdevminor(entry)))
+        ? 0
+        : Sys.makedev(
+          UInt32(archive_entry_rdevmajor(entry)), UInt32(archive_entry_rdevminor(entry)))
       let mode = type | (archive_entry_perm(entry) & 0o7777)
       try create(pfd, name, comps, path: path) { mknodat(pfd, name, mode, dev) }
       try setOwnerAndTimes(entry, parentFD: pfd, name: name, path: path, chmod: true)
@@ -91,7 +96,8 @@ final class Applier {
   /// Sets the times of the directories created or touched, deepest first.
   func finish() throws {
     for d in directoryTimes.reversed() {
-      guard let fd = try? root.openDirectory(d.components[...], flags: O_RDONLY, create: false) else { continue }
+      guard let fd = try? root.openDirectory(d.components[...], flags: O_RDONLY, create: false)
+      else { continue }
       var ts = [d.times.0, d.times.1]
       _ = futimens(fd, &ts)
       close(fd)
@@ -100,7 +106,9 @@ final class Applier {
 
   // MARK: entry kinds
 
-  private func applyWhiteout(_ entry: OpaquePointer, name: String, parent: ArraySlice<String>, path: String) throws {
+  private func applyWhiteout(
+    _ entry: OpaquePointer, name: String, parent: ArraySlice<String>, path: String
+  ) throws {
     if name == Self.opaqueMarker {
       let fd = try root.openDirectory(parent, flags: O_RDONLY, create: true)
       defer { close(fd) }
@@ -121,18 +129,22 @@ final class Applier {
       throw Sys.fail("mknod (whiteout)", comps.joined(separator: "/"))
     }
     if options.preserveOwnership {
-      _ = fchownat(pfd, target, uid_t(archive_entry_uid(entry)), gid_t(archive_entry_gid(entry)), AT_SYMLINK_NOFOLLOW)
+      _ = fchownat(
+        pfd, target, uid_t(archive_entry_uid(entry)), gid_t(archive_entry_gid(entry)),
+        AT_SYMLINK_NOFOLLOW)
     }
   }
 
   private func applyHardlink(
-    _ entry: OpaquePointer, target: String, name: String, parentFD pfd: Int32, comps: [String], path: String
+    _ entry: OpaquePointer, target: String, name: String, parentFD pfd: Int32, comps: [String],
+    path: String
   ) throws {
     let tcomps: [String]
     do {
       tcomps = try Self.components(of: target)
     } catch {
-      throw ArchiveError.badHardlink(path: path, target: target, reason: "target is absolute or contains \"..\"")
+      throw ArchiveError.badHardlink(
+        path: path, target: target, reason: "target is absolute or contains \"..\"")
     }
     guard let tname = tcomps.last else {
       throw ArchiveError.badHardlink(path: path, target: target, reason: "target is the root")
@@ -143,7 +155,8 @@ final class Applier {
     let tfd = try root.openDirectory(tcomps.dropLast(), flags: BERTH_O_PATH, create: false)
     defer { close(tfd) }
     guard let st = Sys.fstatat(tfd, tname) else {
-      throw ArchiveError.badHardlink(path: path, target: target, reason: "target does not exist in this layer")
+      throw ArchiveError.badHardlink(
+        path: path, target: target, reason: "target does not exist in this layer")
     }
     if st.st_mode & Sys.S_IFMT == Sys.S_IFDIR {
       throw ArchiveError.badHardlink(path: path, target: target, reason: "target is a directory")
@@ -154,13 +167,18 @@ final class Applier {
   }
 
   private func writeRegular(
-    _ entry: OpaquePointer, archive a: OpaquePointer?, parentFD pfd: Int32, name: String, comps: [String],
+    _ entry: OpaquePointer, archive a: OpaquePointer?, parentFD pfd: Int32, name: String,
+    comps: [String],
     path: String
   ) throws {
-    var fd = Sys.retry { openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
+    var fd = Sys.retry {
+      openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    }
     if fd < 0 && errno == EEXIST {
       try replace(pfd, name, comps)
-      fd = Sys.retry { openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
+      fd = Sys.retry {
+        openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+      }
     }
     guard fd >= 0 else { throw Sys.fail("create", path) }
     defer { close(fd) }
@@ -172,7 +190,8 @@ final class Applier {
       let r = archive_read_data_block(a, &buf, &size, &offset)
       if r == ARCHIVE_EOF { break }
       if r < ARCHIVE_WARN {
-        throw ArchiveError.library(op: "read data of \(path)", message: DecompressingSource.message(a))
+        throw ArchiveError.library(
+          op: "read data of \(path)", message: DecompressingSource.message(a))
       }
       guard let buf, size > 0 else { continue }
       if offset == pos {
@@ -217,7 +236,9 @@ final class Applier {
   // MARK: helpers
 
   /// Runs `make` (a *at call creating `name`); if something is in the way, removes it and retries.
-  private func create(_ pfd: Int32, _ name: String, _ comps: [String], path: String, _ make: () -> Int32) throws {
+  private func create(
+    _ pfd: Int32, _ name: String, _ comps: [String], path: String, _ make: () -> Int32
+  ) throws {
     if make() == 0 { return }
     guard errno == EEXIST else { throw Sys.fail("create", path) }
     try replace(pfd, name, comps)
@@ -231,15 +252,21 @@ final class Applier {
     try Sys.removeAll(pfd, name, path: path)
   }
 
-  private func setOwnerAndTimes(_ entry: OpaquePointer, parentFD pfd: Int32, name: String, path: String, chmod: Bool) throws
-  {
+  private func setOwnerAndTimes(
+    _ entry: OpaquePointer, parentFD pfd: Int32, name: String, path: String, chmod: Bool
+  ) throws {
     if options.preserveOwnership {
-      guard fchownat(pfd, name, uid_t(archive_entry_uid(entry)), gid_t(archive_entry_gid(entry)), AT_SYMLINK_NOFOLLOW) == 0
+      guard
+        fchownat(
+          pfd, name, uid_t(archive_entry_uid(entry)), gid_t(archive_entry_gid(entry)),
+          AT_SYMLINK_NOFOLLOW) == 0
       else { throw Sys.fail("chown", path) }
     }
     if chmod {
       // Only for nodes we just created (never symlinks), so following is not a concern.
-      guard fchmodat(pfd, name, archive_entry_perm(entry) & 0o7777, 0) == 0 else { throw Sys.fail("chmod", path) }
+      guard fchmodat(pfd, name, archive_entry_perm(entry) & 0o7777, 0) == 0 else {
+        throw Sys.fail("chmod", path)
+      }
     }
     if archive_entry_mtime_is_set(entry) != 0 {
       var ts = Self.times(entry)

@@ -41,7 +41,8 @@ public enum LayerApplier {
     try applier.finish()
     source.finish()
     return LayerApplyResult(
-      entries: entries, expandedBytes: source.expandedBytes, compressedBytes: source.compressedBytes)
+      entries: entries, expandedBytes: source.expandedBytes, compressedBytes: source.compressedBytes
+    )
   }
 
   /// Applies the layer file at `path`.

@@ -61,13 +61,17 @@ final class RootedDirectory {
       guard fd >= 0 else { throw Sys.fail("open", rootPath) }
       return fd
     }
-    return try open(components, key: components.joined(separator: "/"), flags: flags, create: create)
+    return try open(
+      components, key: components.joined(separator: "/"), flags: flags, create: create)
   }
 
-  private func open(_ components: ArraySlice<String>, key: String, flags: Int32, create: Bool) throws -> Int32 {
+  private func open(_ components: ArraySlice<String>, key: String, flags: Int32, create: Bool)
+    throws -> Int32
+  {
     if Self.openat2Works {
       let fd = Sys.retry {
-        berth_archive_openat2(rootFD, key, flags | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, Self.resolveFlags)
+        berth_archive_openat2(
+          rootFD, key, flags | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, Self.resolveFlags)
       }
       if fd >= 0 { return fd }
       switch errno {
@@ -102,8 +106,12 @@ final class RootedDirectory {
         let e = errno
         let st = Sys.fstatat(fd, c)
         close(fd)
-        if let st, st.st_mode & Sys.S_IFMT == Sys.S_IFLNK { throw ArchiveError.symlinkInPath(path: soFar) }
-        if let st, st.st_mode & Sys.S_IFMT != Sys.S_IFDIR { throw ArchiveError.notADirectory(path: soFar) }
+        if let st, st.st_mode & Sys.S_IFMT == Sys.S_IFLNK {
+          throw ArchiveError.symlinkInPath(path: soFar)
+        }
+        if let st, st.st_mode & Sys.S_IFMT != Sys.S_IFDIR {
+          throw ArchiveError.notADirectory(path: soFar)
+        }
         throw Sys.fail("open", soFar, e)
       }
       close(fd)

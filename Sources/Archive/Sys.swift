@@ -43,7 +43,9 @@ enum Sys {
     }
   }
 
-  static func pwriteAll(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int, offset: Int64, path: String) throws {
+  static func pwriteAll(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int, offset: Int64, path: String)
+    throws
+  {
     var p = p
     var left = n
     var off = offset
@@ -86,5 +88,7 @@ enum Sys {
     if unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT { throw fail("rmdir", path) }
   }
 
-  static func makedev(_ major: UInt32, _ minor: UInt32) -> dev_t { berth_archive_makedev(major, minor) }
+  static func makedev(_ major: UInt32, _ minor: UInt32) -> dev_t {
+    berth_archive_makedev(major, minor)
+  }
 }

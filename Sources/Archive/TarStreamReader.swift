@@ -13,7 +13,9 @@ final class TarStreamReader {
 
   /// Calls `body` for each entry header; the body reads the entry's data from the archive.
   func forEachEntry(_ body: (OpaquePointer?, OpaquePointer) throws -> Void) throws {
-    guard let a = archive_read_new() else { throw ArchiveError.library(op: "archive_read_new", message: "out of memory") }
+    guard let a = archive_read_new() else {
+      throw ArchiveError.library(op: "archive_read_new", message: "out of memory")
+    }
     defer { archive_read_free(a) }
     archive_read_support_format_tar(a)
     archive_read_support_format_gnutar(a)
@@ -40,7 +42,9 @@ final class TarStreamReader {
       let r = archive_read_next_header(a, &entry)
       if r == ARCHIVE_EOF { return }
       if r < ARCHIVE_WARN { throw try failure(a, "read tar header") }
-      guard let entry else { throw ArchiveError.library(op: "read tar header", message: "no entry") }
+      guard let entry else {
+        throw ArchiveError.library(op: "read tar header", message: "no entry")
+      }
       try body(a, entry)
     }
   }

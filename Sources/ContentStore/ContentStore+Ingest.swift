@@ -37,7 +37,8 @@ public final class IngestWriter {
     hasher.update(bytes)
     written += Int64(bytes.count)
     if let expectedSize, written > expectedSize {
-      throw ContentStoreError.sizeMismatch(expected: expectedSize, actual: written, digest: expected)
+      throw ContentStoreError.sizeMismatch(
+        expected: expectedSize, actual: written, digest: expected)
     }
     if let limit, written > limit { throw ContentStoreError.tooLarge(limit: limit) }
     if bytes.count >= buffer.count / 2 {
@@ -46,7 +47,8 @@ public final class IngestWriter {
       return
     }
     if buffered + bytes.count > buffer.count { try flush() }
-    UnsafeMutableRawBufferPointer(rebasing: buffer[buffered..<(buffered + bytes.count)]).copyMemory(from: bytes)
+    UnsafeMutableRawBufferPointer(rebasing: buffer[buffered..<(buffered + bytes.count)]).copyMemory(
+      from: bytes)
     buffered += bytes.count
   }
 
@@ -71,7 +73,9 @@ extension ContentStore {
     expected: Digest? = nil, expectedSize: Int64? = nil, limit: Int64? = nil,
     _ produce: (IngestWriter) throws -> Void
   ) throws -> BlobInfo {
-    if let expected, expected.algorithm != "sha256" { throw ContentStoreError.unsupportedAlgorithm(expected.algorithm) }
+    if let expected, expected.algorithm != "sha256" {
+      throw ContentStoreError.unsupportedAlgorithm(expected.algorithm)
+    }
     let tmp = ingestDir + "/" + Self.uniqueName()
     let fd = try FS.open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
     var committed = false
@@ -79,12 +83,14 @@ extension ContentStore {
       close(fd)
       if !committed { unlink(tmp) }
     }
-    let w = IngestWriter(fd: fd, path: tmp, limit: limit, expectedSize: expectedSize, expected: expected)
+    let w = IngestWriter(
+      fd: fd, path: tmp, limit: limit, expectedSize: expectedSize, expected: expected)
     try produce(w)
     try w.flush()
     let digest = w.hasher.finalize()
     if let expectedSize, expectedSize != w.written {
-      throw ContentStoreError.sizeMismatch(expected: expectedSize, actual: w.written, digest: expected)
+      throw ContentStoreError.sizeMismatch(
+        expected: expectedSize, actual: w.written, digest: expected)
     }
     if let expected, expected != digest {
       throw ContentStoreError.digestMismatch(expected: expected, actual: digest)
@@ -108,7 +114,9 @@ extension ContentStore {
 
   /// Ingests everything readable from `fd` (a file, pipe or socket) until end of file.
   @discardableResult
-  public func ingest(fd src: Int32, expected: Digest? = nil, expectedSize: Int64? = nil) throws -> BlobInfo {
+  public func ingest(fd src: Int32, expected: Digest? = nil, expectedSize: Int64? = nil) throws
+    -> BlobInfo
+  {
     try ingest(expected: expected, expectedSize: expectedSize) { w in
       let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
       defer { buf.deallocate() }

@@ -15,10 +15,13 @@ public enum ContentStoreError: Error, CustomStringConvertible, Equatable {
       return "content store: \(op) \(path): \(String(cString: strerror(e))) (errno \(e))"
     case .notFound(let d): return "content store: blob \(d) not found"
     case .digestMismatch(let e, let a):
-      return "content store: digest mismatch: expected \(e), got \(a); the source is corrupt or was modified"
+      return
+        "content store: digest mismatch: expected \(e), got \(a); the source is corrupt or was modified"
     case .sizeMismatch(let e, let a, let d):
-      return "content store: size mismatch\(d.map { " for \($0)" } ?? ""): expected \(e) bytes, got \(a)"
-    case .unsupportedAlgorithm(let a): return "content store: unsupported digest algorithm \(a) (only sha256)"
+      return
+        "content store: size mismatch\(d.map { " for \($0)" } ?? ""): expected \(e) bytes, got \(a)"
+    case .unsupportedAlgorithm(let a):
+      return "content store: unsupported digest algorithm \(a) (only sha256)"
     case .tooLarge(let l): return "content store: blob exceeds the limit of \(l) bytes"
     }
   }

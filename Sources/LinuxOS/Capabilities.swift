@@ -56,7 +56,9 @@ public enum CapabilitySets {
 
   /// Drops `cap` from the bounding set (PrctlOption.capBoundingDrop).
   public static func dropBounding(_ cap: Int) throws {
-    try sys("prctl(PrctlOption.capBoundingDrop)", "\(cap)") { berth_prctl(PrctlOption.capBoundingDrop, UInt(cap), 0, 0, 0) }
+    try sys("prctl(PrctlOption.capBoundingDrop)", "\(cap)") {
+      berth_prctl(PrctlOption.capBoundingDrop, UInt(cap), 0, 0, 0)
+    }
   }
 
   public static func clearAmbient() throws {

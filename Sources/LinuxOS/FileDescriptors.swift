@@ -20,7 +20,8 @@ public enum FD {
     var offset = 0
     while offset < array.count {
       let n = try array.withUnsafeBytes { buffer throws in
-        try sys("write") { Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset) }
+        guard let base = buffer.baseAddress else { return 0 }
+        return try sys("write") { Glibc.write(fd, base + offset, buffer.count - offset) }
       }
       offset += n
     }

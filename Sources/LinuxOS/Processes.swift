@@ -55,7 +55,9 @@ public enum Processes {
   }
 
   /// Runs a program to completion and returns how it ended.
-  public static func run(_ path: String, _ arguments: [String], environment: [String], fds: [Int32] = [0, 1, 2]) throws -> Exit {
+  public static func run(_ path: String, _ arguments: [String], environment: [String], fds: [Int32] = [0, 1, 2]) throws
+    -> Exit
+  {
     let pid = try spawn(path, arguments, environment: environment, fds: fds)
     guard let exit = try wait(pid) else { throw SystemError("waitpid", errno: ECHILD, path) }
     return exit

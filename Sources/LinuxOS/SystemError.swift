@@ -20,7 +20,8 @@ public struct SystemError: Error, CustomStringConvertible, Equatable {
 
 /// Runs a call that returns -1 and sets errno on failure, retrying EINTR.
 @discardableResult
-public func sys<T: BinaryInteger>(_ call: String, _ detail: @autoclosure () -> String = "", _ body: () -> T) throws -> T {
+public func sys<T: BinaryInteger>(_ call: String, _ detail: @autoclosure () -> String = "", _ body: () -> T) throws -> T
+{
   while true {
     let result = body()
     if result >= 0 { return result }

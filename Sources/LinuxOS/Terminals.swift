@@ -3,7 +3,9 @@ import Glibc
 
 public enum Terminals {
   /// Opens a new pty pair from `ptmx`; returns the master fd and the slave's path.
-  public static func openPair(ptmx: String = "/dev/ptmx", ptsDirectory: String = "/dev/pts") throws -> (master: Int32, slavePath: String) {
+  public static func openPair(ptmx: String = "/dev/ptmx", ptsDirectory: String = "/dev/pts") throws -> (
+    master: Int32, slavePath: String
+  ) {
     let master = try FD.open(ptmx, O_RDWR | O_NOCTTY)
     var number: UInt32 = 0
     do {

@@ -8,9 +8,12 @@ public enum MediaType {
   public static let ociLayer = "application/vnd.oci.image.layer.v1.tar"
   public static let ociLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip"
   public static let ociLayerZstd = "application/vnd.oci.image.layer.v1.tar+zstd"
-  public static let ociLayerNondistributable = "application/vnd.oci.image.layer.nondistributable.v1.tar"
-  public static let ociLayerNondistributableGzip = "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"
-  public static let ociLayerNondistributableZstd = "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd"
+  public static let ociLayerNondistributable =
+    "application/vnd.oci.image.layer.nondistributable.v1.tar"
+  public static let ociLayerNondistributableGzip =
+    "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"
+  public static let ociLayerNondistributableZstd =
+    "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd"
   public static let ociEmpty = "application/vnd.oci.empty.v1+json"
   public static let ociLayoutHeader = "application/vnd.oci.layout.header.v1+json"
 
@@ -20,7 +23,8 @@ public enum MediaType {
   public static let dockerConfig = "application/vnd.docker.container.image.v1+json"
   public static let dockerLayer = "application/vnd.docker.image.rootfs.diff.tar"
   public static let dockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip"
-  public static let dockerLayerForeignGzip = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
+  public static let dockerLayerForeignGzip =
+    "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
   public static let dockerPluginConfig = "application/vnd.docker.plugin.v1+json"
 
   /// Manifest types (single-platform image).
@@ -46,7 +50,8 @@ public enum MediaType {
   public static func layerCompression(_ t: String) -> Compression? {
     switch t {
     case ociLayer, ociLayerNondistributable, dockerLayer: return Compression.none
-    case ociLayerGzip, ociLayerNondistributableGzip, dockerLayerGzip, dockerLayerForeignGzip: return .gzip
+    case ociLayerGzip, ociLayerNondistributableGzip, dockerLayerGzip, dockerLayerForeignGzip:
+      return .gzip
     case ociLayerZstd, ociLayerNondistributableZstd: return .zstd
     default: return nil
     }

@@ -14,9 +14,13 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public var description: String {
       switch self {
-      case .missingAlgorithm(let s): return "invalid digest \"\(s)\": expected \"algorithm:encoded\" (e.g. sha256:<64 hex>)"
-      case .invalidAlgorithm(let s): return "invalid digest \"\(s)\": unsupported or malformed algorithm"
-      case .invalidEncoded(let s): return "invalid digest \"\(s)\": malformed encoded part (sha256 needs 64 lowercase hex digits)"
+      case .missingAlgorithm(let s):
+        return "invalid digest \"\(s)\": expected \"algorithm:encoded\" (e.g. sha256:<64 hex>)"
+      case .invalidAlgorithm(let s):
+        return "invalid digest \"\(s)\": unsupported or malformed algorithm"
+      case .invalidEncoded(let s):
+        return
+          "invalid digest \"\(s)\": malformed encoded part (sha256 needs 64 lowercase hex digits)"
       }
     }
   }
@@ -87,7 +91,8 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     default:
       guard !s.isEmpty else { return false }
       return s.utf8.allSatisfy { c in
-        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x3d
+        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
+          || c == 0x3d
           || c == 0x5f || c == 0x2d
       }
     }

@@ -46,7 +46,9 @@ public struct ImageConfig: Codable, Sendable, Hashable {
   }
 
   public var platform: Platform {
-    Platform(architecture: architecture, os: os, variant: variant, osVersion: osVersion, osFeatures: osFeatures)
+    Platform(
+      architecture: architecture, os: os, variant: variant, osVersion: osVersion,
+      osFeatures: osFeatures)
   }
 
   /// An empty JSON object, as used by ExposedPorts and Volumes values.
@@ -148,7 +150,8 @@ public struct ImageConfig: Codable, Sendable, Hashable {
     }
 
     public init(
-      test: [String]? = nil, interval: Int64? = nil, timeout: Int64? = nil, startPeriod: Int64? = nil,
+      test: [String]? = nil, interval: Int64? = nil, timeout: Int64? = nil,
+      startPeriod: Int64? = nil,
       startInterval: Int64? = nil, retries: Int? = nil
     ) {
       self.test = test
@@ -189,7 +192,8 @@ public struct ImageConfig: Codable, Sendable, Hashable {
     }
 
     public init(
-      created: String? = nil, createdBy: String? = nil, author: String? = nil, comment: String? = nil,
+      created: String? = nil, createdBy: String? = nil, author: String? = nil,
+      comment: String? = nil,
       emptyLayer: Bool? = nil
     ) {
       self.created = created

@@ -46,7 +46,8 @@ public struct Platform: Codable, Sendable, Hashable, CustomStringConvertible {
   /// Parses "os/arch[/variant]" or "arch" (os defaults to linux). Normalises
   /// aliases (x86_64 → amd64, aarch64 → arm64, armhf → arm/v7).
   public init?(parsing s: String) {
-    let parts = s.lowercased().split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    let parts = s.lowercased().split(separator: "/", omittingEmptySubsequences: false).map(
+      String.init)
     guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
     if parts.count == 1 {
       self.init(architecture: parts[0], os: "linux")
@@ -61,15 +62,21 @@ public struct Platform: Codable, Sendable, Hashable, CustomStringConvertible {
     var p = self
     p.os = os.lowercased()
     switch architecture.lowercased() {
-    case "i386": p.architecture = "386"; p.variant = nil
+    case "i386":
+      p.architecture = "386"
+      p.variant = nil
     case "x86_64", "x86-64", "amd64":
       p.architecture = "amd64"
       if variant == "v1" { p.variant = nil }
     case "aarch64", "arm64":
       p.architecture = "arm64"
       if variant == "8" || variant == "v8" || variant == nil { p.variant = "v8" }
-    case "armhf": p.architecture = "arm"; p.variant = "v7"
-    case "armel": p.architecture = "arm"; p.variant = "v6"
+    case "armhf":
+      p.architecture = "arm"
+      p.variant = "v7"
+    case "armel":
+      p.architecture = "arm"
+      p.variant = "v6"
     case "arm":
       p.architecture = "arm"
       switch variant {

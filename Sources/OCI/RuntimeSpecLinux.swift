@@ -130,7 +130,9 @@ public struct CPUResources: Codable, Sendable, Equatable {
   public var cpus: String?
   public var mems: String?
   public var idle: Int64?
-  public init(shares: UInt64? = nil, quota: Int64? = nil, period: UInt64? = nil, cpus: String? = nil, mems: String? = nil) {
+  public init(
+    shares: UInt64? = nil, quota: Int64? = nil, period: UInt64? = nil, cpus: String? = nil, mems: String? = nil
+  ) {
     self.shares = shares
     self.quota = quota
     self.period = period
@@ -191,7 +193,10 @@ public struct Seccomp: Codable, Sendable, Equatable {
   public var listenerPath: String?
   public var listenerMetadata: String?
   public var syscalls: [SeccompSyscall]?
-  public init(defaultAction: String, defaultErrnoRet: UInt32? = nil, architectures: [String]? = nil, syscalls: [SeccompSyscall]? = nil) {
+  public init(
+    defaultAction: String, defaultErrnoRet: UInt32? = nil, architectures: [String]? = nil,
+    syscalls: [SeccompSyscall]? = nil
+  ) {
     self.defaultAction = defaultAction
     self.defaultErrnoRet = defaultErrnoRet
     self.architectures = architectures

@@ -13,7 +13,8 @@ public enum HookRunner {
       let (readEnd, writeEnd) = try FD.pipe()
       let pid: pid_t
       do {
-        pid = try Processes.spawn(hook.path, hook.args ?? [hook.path], environment: hook.env ?? [], fds: [readEnd, 1, 2])
+        pid = try Processes.spawn(
+          hook.path, hook.args ?? [hook.path], environment: hook.env ?? [], fds: [readEnd, 1, 2])
       } catch {
         FD.close(readEnd)
         FD.close(writeEnd)

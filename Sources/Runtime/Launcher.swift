@@ -14,7 +14,8 @@ struct Launcher {
 
   /// fds passed to init after stdio and the preserved ones: sync, exec fifo, console socket.
   static func launch(
-    _ config: InitConfig, emptyLayer: String, fifoFD: Int32?, consoleSocketFD: Int32?, cgroup: any CgroupManager
+    _ config: InitConfig, emptyLayer: String, fifoFD: Int32?, consoleSocketFD: Int32?, cgroup: any CgroupManager,
+    whileInitStarts prepare: () throws -> Void = {}
   ) throws -> Started {
     let (parentEnd, childEnd) = try FD.socketPair()
     defer { FD.close(childEnd) }
@@ -28,6 +29,8 @@ struct Launcher {
       environment: ["\(InitProcess.syncFDVariable)=\(config.syncFD)"], fds: fds, execFD: executable)
     let channel = SyncChannel(fd: parentEnd)
     do {
+      // Work that needs no init (the cgroup's creation) overlaps its exec and start-up.
+      try prepare()
       // Placing stage 1 first means every process it forks starts inside the cgroup.
       try cgroup.addProcess(stageOne)
       try channel.send(config)

@@ -35,8 +35,9 @@ public struct MountOptions: Equatable, Sendable {
 
   /// Flags that a bind mount only honours on a second, remount pass.
   public var flagsNeedingRemount: UInt {
-    flags & (MountFlag.readOnly | MountFlag.noSuid | MountFlag.noDev | MountFlag.noExec
-      | MountFlag.noAtime | MountFlag.noDirAtime | MountFlag.relAtime | MountFlag.strictAtime)
+    flags
+      & (MountFlag.readOnly | MountFlag.noSuid | MountFlag.noDev | MountFlag.noExec
+        | MountFlag.noAtime | MountFlag.noDirAtime | MountFlag.relAtime | MountFlag.strictAtime)
   }
 
   static let flagTable: [String: (Bool, UInt)] = [

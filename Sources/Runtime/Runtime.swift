@@ -52,8 +52,6 @@ public struct Runtime: Sendable {
       defer { FD.close(fifoFD) }
       let manager = try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
       cgroup = manager
-      try manager.create()
-      try manager.apply(DeviceNodes.withDefaultRules(spec.linux?.resources, devices: spec.linux?.devices ?? []))
 
       let created = Timestamps.rfc3339Nano()
       var hookState = ContainerState(
@@ -66,7 +64,12 @@ public struct Runtime: Sendable {
         cgroup: manager.placement, hasConsoleSocket: consoleFD != nil, preservedFDs: options.preserveFDs,
         joinNamespaces: plan.joins, newNamespaceFlags: plan.newFlags, userNamespace: plan.user,
         hookState: hookState)
-      let started = try Launcher.launch(config, emptyLayer: store.emptyLayer, fifoFD: fifoFD, consoleSocketFD: consoleFD, cgroup: manager)
+      let started = try Launcher.launch(
+        config, emptyLayer: store.emptyLayer, fifoFD: fifoFD, consoleSocketFD: consoleFD, cgroup: manager
+      ) {
+        try manager.create()
+        try manager.apply(DeviceNodes.withDefaultRules(spec.linux?.resources, devices: spec.linux?.devices ?? []))
+      }
       launchedPID = started.pid
       defer { FD.close(started.channel.fd) }
       hookState.pid = started.pid
@@ -75,7 +78,8 @@ public struct Runtime: Sendable {
         pidStartTime: Processes.startTime(started.pid) ?? 0, created: created, owner: "", spec: spec,
         cgroup: manager.placement)
       try store.save(record)
-      try HookRunner.run((spec.hooks?.prestart ?? []) + (spec.hooks?.createRuntime ?? []), phase: "createRuntime", state: hookState)
+      try HookRunner.run(
+        (spec.hooks?.prestart ?? []) + (spec.hooks?.createRuntime ?? []), phase: "createRuntime", state: hookState)
       try started.channel.send(SyncMessage(.proceed, pid: started.pid))
       _ = try started.channel.expect(SyncMessage.Kind.ready)
       if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: started.pid) }

@@ -38,7 +38,9 @@ public struct SyncChannel {
   public func send<T: Encodable>(_ value: T) throws {
     let body = Array(try JSONEncoder().encode(value))
     let length = UInt32(body.count)
-    let header: [UInt8] = [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)]
+    let header: [UInt8] = [
+      UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff),
+    ]
     try FD.write(fd, header + body)
   }
 

@@ -19,8 +19,10 @@ struct FlagSpec {
 
 enum ArgumentParser {
   /// Parses flags up to the first positional. With `stopAtPositional` the rest is returned
-/// unparsed (global flags before a verb); otherwise it becomes the positionals.
-  static func parse(_ arguments: ArraySlice<String>, flags: [FlagSpec], stopAtPositional: Bool = false) throws -> (ParsedArguments, ArraySlice<String>) {
+  /// unparsed (global flags before a verb); otherwise it becomes the positionals.
+  static func parse(_ arguments: ArraySlice<String>, flags: [FlagSpec], stopAtPositional: Bool = false) throws -> (
+    ParsedArguments, ArraySlice<String>
+  ) {
     var result = ParsedArguments()
     var rest = arguments
     var onlyPositionals = false

@@ -85,7 +85,8 @@ struct CommandContext {
 
   func list(_ arguments: ArraySlice<String>) throws -> Int32 {
     let (parsed, _) = try ArgumentParser.parse(
-      arguments, flags: [FlagSpec(names: ["format", "f"], takesValue: true), FlagSpec(names: ["quiet", "q"], takesValue: false)])
+      arguments,
+      flags: [FlagSpec(names: ["format", "f"], takesValue: true), FlagSpec(names: ["quiet", "q"], takesValue: false)])
     let states = runtime.list()
     if parsed.flag("quiet") {
       for s in states { print(s.id) }
@@ -93,7 +94,9 @@ struct CommandContext {
       try JSONOutput.print(states, pretty: false)
     } else {
       var rows = [["ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"]]
-      rows += states.map { [$0.id, String($0.pid), $0.status, $0.bundle, $0.created, $0.owner.isEmpty ? "root" : $0.owner] }
+      rows += states.map {
+        [$0.id, String($0.pid), $0.status, $0.bundle, $0.created, $0.owner.isEmpty ? "root" : $0.owner]
+      }
       print(Table.render(rows), terminator: "")
     }
     return 0
@@ -147,7 +150,8 @@ struct CommandContext {
 
   func spec(_ arguments: ArraySlice<String>) throws -> Int32 {
     let (parsed, _) = try ArgumentParser.parse(
-      arguments, flags: [FlagSpec(names: ["bundle", "b"], takesValue: true), FlagSpec(names: ["rootless"], takesValue: false)])
+      arguments,
+      flags: [FlagSpec(names: ["bundle", "b"], takesValue: true), FlagSpec(names: ["rootless"], takesValue: false)])
     let bundle = parsed.value("bundle") ?? "."
     let path = "\(bundle)/config.json"
     if Files.exists(path) { throw RuntimeError("File \(path) exists. Remove it first") }

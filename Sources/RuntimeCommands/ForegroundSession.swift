@@ -16,7 +16,9 @@ struct ForegroundSession {
   func wait(for pid: Int32, master: Int32?) -> Int32 {
     let saved = master != nil && isatty(0) == 1 ? try? Terminals.makeRaw(0) : nil
     defer { if let saved { Terminals.restore(0, saved) } }
-    if let master, let size = Terminals.size(0) { try? Terminals.setSize(master, rows: size.rows, columns: size.columns) }
+    if let master, let size = Terminals.size(0) {
+      try? Terminals.setSize(master, rows: size.rows, columns: size.columns)
+    }
     var stdinOpen = master != nil
     var masterOpen = master != nil
     var exitStatus: Int32?

@@ -51,7 +51,8 @@ enum Subprocess {
   /// Runs a program and returns its stdout.
   static func output(_ path: String, _ arguments: [String]) throws -> String {
     let (readEnd, writeEnd) = try FD.pipe()
-    let pid = try Processes.spawn(path, [path] + arguments, environment: ["PATH=/usr/bin:/bin"], fds: [-1, writeEnd, 2])
+    let pid = try Processes.spawn(
+      path, [path] + arguments, environment: ["PATH=/usr/bin:/bin"], fds: [-1, writeEnd, 2])
     FD.close(writeEnd)
     let bytes = try FD.readAll(readEnd)
     FD.close(readEnd)

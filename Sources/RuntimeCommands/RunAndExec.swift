@@ -126,7 +126,8 @@ extension CommandContext {
 
   func events(_ arguments: ArraySlice<String>) throws -> Int32 {
     let (parsed, _) = try ArgumentParser.parse(
-      arguments, flags: [FlagSpec(names: ["stats"], takesValue: false), FlagSpec(names: ["interval"], takesValue: true)])
+      arguments,
+      flags: [FlagSpec(names: ["stats"], takesValue: false), FlagSpec(names: ["interval"], takesValue: true)])
     let id = try containerID(parsed, verb: "events")
     guard parsed.flag("stats") else { throw RuntimeError("events: only --stats is supported") }
     struct Event: Encodable {

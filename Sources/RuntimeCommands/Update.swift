@@ -30,7 +30,9 @@ extension CommandContext {
     var memory = resources.memory ?? MemoryResources()
     if let v = parsed.value("memory") { memory.limit = try Sizes.parse(v, flag: "memory") }
     if let v = parsed.value("memory-swap") { memory.swap = try Sizes.parse(v, flag: "memory-swap") }
-    if let v = parsed.value("memory-reservation") { memory.reservation = try Sizes.parse(v, flag: "memory-reservation") }
+    if let v = parsed.value("memory-reservation") {
+      memory.reservation = try Sizes.parse(v, flag: "memory-reservation")
+    }
     if memory != MemoryResources() { resources.memory = memory }
     var cpu = resources.cpu ?? CPUResources()
     if let v = parsed.value("cpu-shares") { cpu.shares = try number(v, "cpu-shares") }
@@ -40,7 +42,9 @@ extension CommandContext {
     if let v = parsed.value("cpuset-mems") { cpu.mems = v }
     if cpu != CPUResources() { resources.cpu = cpu }
     if let v = parsed.value("pids-limit") { resources.pids = PidsResources(limit: try number(v, "pids-limit")) }
-    if let v = parsed.value("blkio-weight") { resources.blockIO = BlockIOResources(weight: try number(v, "blkio-weight")) }
+    if let v = parsed.value("blkio-weight") {
+      resources.blockIO = BlockIOResources(weight: try number(v, "blkio-weight"))
+    }
     try runtime.update(id: id, resources: resources)
     return 0
   }

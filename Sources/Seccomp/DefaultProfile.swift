@@ -23,8 +23,7 @@ extension SeccompFilter {
   public static func dockerDefault(capabilities: Set<String>) -> OCI.Seccomp {
     let profile = DockerDefaultProfile.self
     var allowed = profile.alwaysAllowed + profile.nativeArchitectureAllowed
-    for (capability, names) in profile.allowedWithCapability where capabilities.contains(capability)
-    {
+    for (capability, names) in profile.allowedWithCapability where capabilities.contains(capability) {
       allowed += names
     }
     var seen = Set<String>()

@@ -21,9 +21,11 @@ public enum SnapshotError: Error, CustomStringConvertible, Equatable {
     case .alreadyExists(let k): return "snapshots: snapshot \"\(k)\" already exists"
     case .parentNotCommitted(let k, let p):
       return "snapshots: cannot create \"\(k)\": parent \"\(p)\" is not a committed snapshot"
-    case .notActive(let k): return "snapshots: \"\(k)\" is not an active snapshot (only active ones can be committed)"
+    case .notActive(let k):
+      return "snapshots: \"\(k)\" is not an active snapshot (only active ones can be committed)"
     case .hasChildren(let k, let c):
-      return "snapshots: cannot remove \"\(k)\": snapshots \(c.sorted().joined(separator: ", ")) depend on it"
+      return
+        "snapshots: cannot remove \"\(k)\": snapshots \(c.sorted().joined(separator: ", ")) depend on it"
     case .corruptState(let p, let r): return "snapshots: state file \(p) is unreadable: \(r)"
     }
   }

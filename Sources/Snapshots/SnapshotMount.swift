@@ -20,14 +20,18 @@ public struct SnapshotMount: Codable, Sendable, Hashable {
 
   /// Lower directories (topmost first) of an overlay mount.
   public var lowerDirectories: [String] {
-    options.first { $0.hasPrefix("lowerdir=") }.map { $0.dropFirst(9).split(separator: ":").map(String.init) } ?? []
+    options.first { $0.hasPrefix("lowerdir=") }.map {
+      $0.dropFirst(9).split(separator: ":").map(String.init)
+    } ?? []
   }
 
   public var upperDirectory: String? {
     options.first { $0.hasPrefix("upperdir=") }.map { String($0.dropFirst(9)) }
   }
 
-  public var isReadOnly: Bool { options.contains("ro") || (type == "overlay" && upperDirectory == nil) }
+  public var isReadOnly: Bool {
+    options.contains("ro") || (type == "overlay" && upperDirectory == nil)
+  }
 
   /// Mounts this description at `target` (an existing directory). Needs CAP_SYS_ADMIN.
   public func mount(at target: String) throws {
@@ -39,7 +43,8 @@ public struct SnapshotMount: Codable, Sendable, Hashable {
         throw SnapshotError.system(op: "mount bind \(source) on", path: target, errno: errno)
       }
       if options.contains("ro") {
-        guard Glibc.mount(nil, target, nil, flags | UInt(MS_REMOUNT) | UInt(MS_RDONLY), nil) == 0 else {
+        guard Glibc.mount(nil, target, nil, flags | UInt(MS_REMOUNT) | UInt(MS_RDONLY), nil) == 0
+        else {
           let e = errno
           umount2(target, Int32(MNT_DETACH))
           throw SnapshotError.system(op: "remount read-only", path: target, errno: e)

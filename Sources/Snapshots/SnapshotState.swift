@@ -70,7 +70,9 @@ enum AtomicFile {
     }
     var off = 0
     while off < bytes.count {
-      let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, bytes.count - off) }
+      let n = bytes.withUnsafeBytes { p in
+        Glibc.write(fd, p.baseAddress.map { $0 + off }, bytes.count - off)
+      }
       if n < 0 {
         if errno == EINTR { continue }
         throw SnapshotError.system(op: "write", path: tmp, errno: errno)
@@ -78,9 +80,12 @@ enum AtomicFile {
       off += n
     }
     guard fsync(fd) == 0 else { throw SnapshotError.system(op: "fsync", path: tmp, errno: errno) }
-    guard rename(tmp, path) == 0 else { throw SnapshotError.system(op: "rename", path: path, errno: errno) }
+    guard rename(tmp, path) == 0 else {
+      throw SnapshotError.system(op: "rename", path: path, errno: errno)
+    }
     ok = true
-    let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+    let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(
+      separator: "/")
     let dfd = open(dir.isEmpty ? "/" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if dfd >= 0 {
       fsync(dfd)

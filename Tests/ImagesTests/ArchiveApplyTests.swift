@@ -41,7 +41,9 @@ struct ArchiveApplyTests {
       #expect(lstatOf(root + "/etc/hosts2")?.st_ino == hosts.st_ino)
       #expect((lstatOf(root + "/bin/tool")?.st_mode ?? 0) & 0o7777 == 0o4755)
       #expect(fileType(root + "/etc/link") == S_IFLNK)
-      #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root + "/etc/link") == "../bin/tool")
+      #expect(
+        try FileManager.default.destinationOfSymbolicLink(atPath: root + "/etc/link")
+          == "../bin/tool")
       #expect(lstatOf(root + "/etc/link")?.st_uid == 5)
       let null = try #require(lstatOf(root + "/dev/null"))
       #expect(null.st_mode & S_IFMT == S_IFCHR && null.st_rdev == berth_archive_makedev(1, 3))

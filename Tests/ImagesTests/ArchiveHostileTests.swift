@@ -41,12 +41,18 @@ struct ArchiveHostileTests {
 
   @Test func dotDotInTheMiddleIsRefused() throws {
     let e = try refuse("dir('a')\nreg('a/../../outside/pwned', b'x')")
-    guard case .unsafePath = e else { Issue.record("expected unsafePath, got \(String(describing: e))"); return }
+    guard case .unsafePath = e else {
+      Issue.record("expected unsafePath, got \(String(describing: e))")
+      return
+    }
   }
 
   @Test func absolutePathIsRefused() throws {
     let e = try refuse("reg('/tmp/berth-absolute-pwned', b'x')")
-    guard case .unsafePath(_, let reason) = e else { Issue.record("got \(String(describing: e))"); return }
+    guard case .unsafePath(_, let reason) = e else {
+      Issue.record("got \(String(describing: e))")
+      return
+    }
     #expect(reason == "is absolute")
     #expect(!exists("/tmp/berth-absolute-pwned"))
   }
@@ -87,7 +93,8 @@ struct ArchiveHostileTests {
   @Test func preexistingSymlinkInTargetIsNotFollowed() throws {
     // The target already holds a symlink (e.g. from a bad earlier state); entries below it are refused.
     let e = try refuse("reg('pre/pwned', b'x')") { tmp in
-      try FileManager.default.createSymbolicLink(atPath: tmp + "/root/pre", withDestinationPath: tmp + "/outside")
+      try FileManager.default.createSymbolicLink(
+        atPath: tmp + "/root/pre", withDestinationPath: tmp + "/outside")
     }
     #expect(e == .symlinkInPath(path: "pre"))
   }
@@ -109,12 +116,18 @@ struct ArchiveHostileTests {
 
   @Test func hardlinkTargetWithDotDotIsRefused() throws {
     let e = try refuse("link('stolen', '../outside/passwd')")
-    guard case .badHardlink = e else { Issue.record("got \(String(describing: e))"); return }
+    guard case .badHardlink = e else {
+      Issue.record("got \(String(describing: e))")
+      return
+    }
   }
 
   @Test func hardlinkToAbsoluteTargetIsRefused() throws {
     let e = try refuse("link('stolen', '/etc/passwd')")
-    guard case .badHardlink = e else { Issue.record("got \(String(describing: e))"); return }
+    guard case .badHardlink = e else {
+      Issue.record("got \(String(describing: e))")
+      return
+    }
   }
 
   @Test func writingThroughAHardlinkedSymlinkIsRefused() throws {

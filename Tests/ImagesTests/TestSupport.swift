@@ -64,7 +64,8 @@ func run(_ args: [String], input: Data? = nil) throws -> Data {
   let errData = err.fileHandleForReading.readDataToEndOfFile()
   p.waitUntilExit()
   guard p.terminationStatus == 0 else {
-    throw TestFailure("\(args.joined(separator: " ")) failed: \(String(decoding: errData, as: UTF8.self))")
+    throw TestFailure(
+      "\(args.joined(separator: " ")) failed: \(String(decoding: errData, as: UTF8.self))")
   }
   return data
 }

@@ -31,7 +31,9 @@ enum Fixtures {
 
   /// Runs a program to completion with a timeout; stdin is /dev/null unless given.
   @discardableResult
-  static func run(_ path: String, _ arguments: [String], stdin: String? = nil, cwd: String? = nil, timeout: TimeInterval = 60) throws -> Output {
+  static func run(
+    _ path: String, _ arguments: [String], stdin: String? = nil, cwd: String? = nil, timeout: TimeInterval = 60
+  ) throws -> Output {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
@@ -66,11 +68,14 @@ enum Fixtures {
     let stdoutData = (try? Data(contentsOf: URL(fileURLWithPath: scratch.path + ".out"))) ?? Data()
     let stderrData = (try? Data(contentsOf: URL(fileURLWithPath: scratch.path + ".err"))) ?? Data()
     return Output(
-      status: process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus,
+      status: process.terminationReason == .uncaughtSignal
+        ? 128 + process.terminationStatus : process.terminationStatus,
       stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
   }
 
-  static func runtime(_ arguments: [String], root: String, cwd: String? = nil, stdin: String? = nil, timeout: TimeInterval = 60) throws -> Output {
+  static func runtime(
+    _ arguments: [String], root: String, cwd: String? = nil, stdin: String? = nil, timeout: TimeInterval = 60
+  ) throws -> Output {
     try run(runtimeBinary, ["--root", root] + arguments, stdin: stdin, cwd: cwd, timeout: timeout)
   }
 
@@ -87,7 +92,8 @@ final class TestBundle {
   var spec: Spec
 
   init(name: String = "bundle") throws {
-    let base = FileManager.default.temporaryDirectory.appendingPathComponent("berth-rt-\(name)-\(UUID().uuidString.prefix(8))")
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "berth-rt-\(name)-\(UUID().uuidString.prefix(8))")
     directory = base.path
     rootfs = directory + "/rootfs"
     stateRoot = directory + "/state"
@@ -106,18 +112,31 @@ final class TestBundle {
     var linux = Linux()
     linux.resources = Resources(devices: [DeviceCgroupRule(allow: false, access: "rwm")])
     linux.namespaces = ["pid", "network", "ipc", "uts", "mount"].map { Namespace(type: $0) }
-    linux.maskedPaths = ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"]
+    linux.maskedPaths = [
+      "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+      "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi",
+    ]
     linux.readonlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
     let mounts = [
       Mount(destination: "/proc", type: "proc", source: "proc"),
-      Mount(destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "strictatime", "mode=755", "size=65536k"]),
-      Mount(destination: "/dev/pts", type: "devpts", source: "devpts", options: ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
-      Mount(destination: "/dev/shm", type: "tmpfs", source: "shm", options: ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+      Mount(
+        destination: "/dev", type: "tmpfs", source: "tmpfs",
+        options: ["nosuid", "strictatime", "mode=755", "size=65536k"]),
+      Mount(
+        destination: "/dev/pts", type: "devpts", source: "devpts",
+        options: ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
+      Mount(
+        destination: "/dev/shm", type: "tmpfs", source: "shm",
+        options: ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
       Mount(destination: "/dev/mqueue", type: "mqueue", source: "mqueue", options: ["nosuid", "noexec", "nodev"]),
       Mount(destination: "/sys", type: "sysfs", source: "sysfs", options: ["nosuid", "noexec", "nodev", "ro"]),
-      Mount(destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup", options: ["nosuid", "noexec", "nodev", "relatime", "ro"]),
+      Mount(
+        destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
+        options: ["nosuid", "noexec", "nodev", "relatime", "ro"]),
     ]
-    return Spec(ociVersion: "1.0.2", process: process, root: Root(path: rootfs, readonly: true), hostname: "runc", mounts: mounts, linux: linux)
+    return Spec(
+      ociVersion: "1.0.2", process: process, root: Root(path: rootfs, readonly: true), hostname: "runc", mounts: mounts,
+      linux: linux)
   }
 
   static func makeBusyboxRootfs(at path: String) throws {
@@ -130,7 +149,8 @@ final class TestBundle {
     for applet in applets where applet != "busybox" {
       try? fm.createSymbolicLink(atPath: "\(path)/bin/\(applet)", withDestinationPath: "busybox")
     }
-    try "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n".write(toFile: "\(path)/etc/passwd", atomically: true, encoding: .utf8)
+    try "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n".write(
+      toFile: "\(path)/etc/passwd", atomically: true, encoding: .utf8)
     try "root:x:0:\nnobody:x:65534:\n".write(toFile: "\(path)/etc/group", atomically: true, encoding: .utf8)
     chmod("\(path)/tmp", 0o1777)
   }

@@ -33,7 +33,8 @@ struct LifecycleTests {
     let pid = try state(id, bundle)["pid"] as? Int ?? 0
     #expect(pid > 0)
 
-    let exec = try Fixtures.runtime(["exec", "--cwd", "/tmp", "-e", "X=y", id, "sh", "-c", "pwd; echo $X; exit 5"], root: bundle.stateRoot)
+    let exec = try Fixtures.runtime(
+      ["exec", "--cwd", "/tmp", "-e", "X=y", id, "sh", "-c", "pwd; echo $X; exit 5"], root: bundle.stateRoot)
     #expect(exec.status == 5)
     #expect(exec.stdout == "/tmp\ny\n")
     let ps = try Fixtures.runtime(["ps", "--format", "json", id], root: bundle.stateRoot)
@@ -66,7 +67,9 @@ struct LifecycleTests {
     let id = TestBundle.uniqueID("killall")
     #expect(try Fixtures.runtime(["run", "-d", id], root: bundle.stateRoot, cwd: bundle.directory).status == 0)
     usleep(200_000)
-    #expect(try Fixtures.runtime(["ps", "--format", "json", id], root: bundle.stateRoot).stdout.split(separator: ",").count == 3)
+    #expect(
+      try Fixtures.runtime(["ps", "--format", "json", id], root: bundle.stateRoot).stdout.split(separator: ",").count
+        == 3)
     #expect(try Fixtures.runtime(["kill", "--all", id, "9"], root: bundle.stateRoot).status == 0)
     #expect(try waitForStatus("stopped", id, bundle) == "stopped")
     #expect(try Fixtures.runtime(["delete", id], root: bundle.stateRoot).status == 0)
@@ -93,7 +96,10 @@ struct LifecycleTests {
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == "startContainer\n")
     let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
-    #expect(lines.map { $0.split(separator: " ").first ?? "" } == ["createRuntime", "createContainer", "poststart", "poststop"])
+    #expect(
+      lines.map { $0.split(separator: " ").first ?? "" } == [
+        "createRuntime", "createContainer", "poststart", "poststop",
+      ])
     #expect(lines.allSatisfy { $0.contains("\"id\":\"\(id)\"") })
   }
 

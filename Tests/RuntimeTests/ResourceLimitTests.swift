@@ -80,7 +80,8 @@ struct ResourceLimitTests {
     let id = TestBundle.uniqueID("upd")
     #expect(try Fixtures.runtime(["run", "-d", id], root: bundle.stateRoot, cwd: bundle.directory).status == 0)
     #expect(try Fixtures.runtime(["update", "--memory", "64m", id], root: bundle.stateRoot).status == 0)
-    let inside = try Fixtures.runtime(["exec", id, "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes"], root: bundle.stateRoot)
+    let inside = try Fixtures.runtime(
+      ["exec", id, "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes"], root: bundle.stateRoot)
     #expect(inside.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == String(64 << 20))
     #expect(try Fixtures.runtime(["delete", "-f", id], root: bundle.stateRoot).status == 0)
   }

@@ -10,8 +10,10 @@ struct RuncParityTests {
     defer { bundle.cleanup() }
     configure(bundle)
     try bundle.write(args: ["sh", "-c", script])
-    let berth = try Fixtures.runtime(["run", TestBundle.uniqueID("parity")], root: bundle.stateRoot, cwd: bundle.directory)
-    let runc = try Fixtures.runc(["run", TestBundle.uniqueID("parity")], root: bundle.stateRoot + "-runc", cwd: bundle.directory)
+    let berth = try Fixtures.runtime(
+      ["run", TestBundle.uniqueID("parity")], root: bundle.stateRoot, cwd: bundle.directory)
+    let runc = try Fixtures.runc(
+      ["run", TestBundle.uniqueID("parity")], root: bundle.stateRoot + "-runc", cwd: bundle.directory)
     return (berth, runc)
   }
 
@@ -53,7 +55,8 @@ struct RuncParityTests {
       touch /tmp/ok && echo tmp-writable
       """
     let (berth, runc) = try both(script) { bundle in
-      bundle.spec.mounts?.append(.init(destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev"]))
+      bundle.spec.mounts?.append(
+        .init(destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev"]))
     }
     #expect(berth.stdout == runc.stdout)
     #expect(berth.stdout.contains("root-readonly"))
@@ -73,7 +76,8 @@ struct RuncParityTests {
     let bundle = try TestBundle(name: "missing")
     defer { bundle.cleanup() }
     try bundle.write(args: ["no-such-program"])
-    let berth = try Fixtures.runtime(["run", TestBundle.uniqueID("missing")], root: bundle.stateRoot, cwd: bundle.directory)
+    let berth = try Fixtures.runtime(
+      ["run", TestBundle.uniqueID("missing")], root: bundle.stateRoot, cwd: bundle.directory)
     #expect(berth.status != 0)
     #expect(berth.stderr.contains("executable file not found in $PATH"))
   }

@@ -13,7 +13,8 @@ struct SecurityTests {
       defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64"],
       syscalls: [SeccompSyscall(names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 38)])
     try bundle.write(args: ["sh", "-c", "mkdir /tmp/denied; echo rc=$?; touch /tmp/allowed && echo touched"])
-    let result = try Fixtures.runtime(["run", TestBundle.uniqueID("sec")], root: bundle.stateRoot, cwd: bundle.directory)
+    let result = try Fixtures.runtime(
+      ["run", TestBundle.uniqueID("sec")], root: bundle.stateRoot, cwd: bundle.directory)
     #expect(result.stderr.contains("Function not implemented"), "\(result.stderr)")
     #expect(result.stdout.contains("rc=1"))
     #expect(result.stdout.contains("touched"))
@@ -28,8 +29,10 @@ struct SecurityTests {
       defaultAction: "SCMP_ACT_ALLOW",
       syscalls: [SeccompSyscall(names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 1)])
     try bundle.write(args: ["sh", "-c", "mkdir /tmp/denied 2>&1; echo rc=$?"])
-    let berth = try Fixtures.runtime(["run", TestBundle.uniqueID("sec2")], root: bundle.stateRoot, cwd: bundle.directory)
-    let runc = try Fixtures.runc(["run", TestBundle.uniqueID("sec2")], root: bundle.stateRoot + "-runc", cwd: bundle.directory)
+    let berth = try Fixtures.runtime(
+      ["run", TestBundle.uniqueID("sec2")], root: bundle.stateRoot, cwd: bundle.directory)
+    let runc = try Fixtures.runc(
+      ["run", TestBundle.uniqueID("sec2")], root: bundle.stateRoot + "-runc", cwd: bundle.directory)
     #expect(berth.stdout.contains("Operation not permitted"), "\(berth.stdout) \(berth.stderr)")
     #expect(berth.stdout == runc.stdout)
   }
@@ -41,7 +44,8 @@ struct SecurityTests {
     try bundle.write(args: ["true"])
     let id = TestBundle.uniqueID("exe")
     let pidFile = bundle.directory + "/pid"
-    let created = try Fixtures.runtime(["create", "--pid-file", pidFile, id], root: bundle.stateRoot, cwd: bundle.directory)
+    let created = try Fixtures.runtime(
+      ["create", "--pid-file", pidFile, id], root: bundle.stateRoot, cwd: bundle.directory)
     #expect(created.status == 0, "\(created.stderr)")
     let pid = try String(contentsOfFile: pidFile, encoding: .utf8)
     let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
@@ -62,7 +66,8 @@ struct SecurityTests {
     let bundle = try TestBundle(name: "fds")
     defer { bundle.cleanup() }
     try bundle.write(args: ["sh", "-c", "ls /proc/self/fd | sort -n | tr '\\n' ' '"])
-    let result = try Fixtures.runtime(["run", TestBundle.uniqueID("fds")], root: bundle.stateRoot, cwd: bundle.directory)
+    let result = try Fixtures.runtime(
+      ["run", TestBundle.uniqueID("fds")], root: bundle.stateRoot, cwd: bundle.directory)
     // 0, 1, 2, and the directory fd ls itself opened.
     #expect(result.stdout.trimmingCharacters(in: .whitespaces) == "0 1 2 3", "\(result.stdout) \(result.stderr)")
   }
@@ -72,8 +77,11 @@ struct SecurityTests {
     let bundle = try TestBundle(name: "cwd")
     defer { bundle.cleanup() }
     bundle.spec.process?.cwd = "/proc/self/fd/\(fd)"
-    try bundle.write(args: ["sh", "-c", "pwd; ls -d ../../../../sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null && echo ESCAPED"])
-    let result = try Fixtures.runtime(["run", TestBundle.uniqueID("cwd")], root: bundle.stateRoot, cwd: bundle.directory)
+    try bundle.write(args: [
+      "sh", "-c", "pwd; ls -d ../../../../sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null && echo ESCAPED",
+    ])
+    let result = try Fixtures.runtime(
+      ["run", TestBundle.uniqueID("cwd")], root: bundle.stateRoot, cwd: bundle.directory)
     #expect(!result.stdout.contains("ESCAPED"))
     // Either refused at create, or the cwd is a path inside the container.
     if result.status == 0 { #expect(result.stdout.hasPrefix("/")) } else { #expect(result.stderr.contains("cwd")) }
@@ -88,7 +96,8 @@ struct SecurityTests {
     // sysfs and cgroup mounts need more than a user namespace can grant without a netns of its own.
     bundle.spec.mounts?.removeAll { $0.destination == "/sys/fs/cgroup" }
     try bundle.write(args: ["sh", "-c", "id -u; cat /proc/self/uid_map"])
-    let result = try Fixtures.runtime(["run", TestBundle.uniqueID("userns")], root: bundle.stateRoot, cwd: bundle.directory)
+    let result = try Fixtures.runtime(
+      ["run", TestBundle.uniqueID("userns")], root: bundle.stateRoot, cwd: bundle.directory)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.hasPrefix("0\n"))
     #expect(result.stdout.contains("100000"))

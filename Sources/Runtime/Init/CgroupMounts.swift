@@ -7,7 +7,9 @@ enum CgroupMounts {
   static func mount(at destination: String, options: MountOptions, config: InitConfig) throws {
     try Files.makeDirectories(destination)
     let readOnly = options.flags & MountFlag.readOnly
-    let flags = (options.flags & ~(MountFlag.bind | MountFlag.recursive | MountFlag.readOnly)) | MountFlag.noSuid | MountFlag.noExec | MountFlag.noDev
+    let flags =
+      (options.flags & ~(MountFlag.bind | MountFlag.recursive | MountFlag.readOnly)) | MountFlag.noSuid
+      | MountFlag.noExec | MountFlag.noDev
     let ownNamespace = config.newNamespaceFlags & NamespaceKind.cgroup.cloneFlag != 0
     if config.cgroup.mode == .v2 {
       if ownNamespace {
@@ -34,8 +36,10 @@ enum CgroupMounts {
   static func bind(_ source: String, _ target: String, readOnly: Bool) throws {
     try Mounts.mount(source: source, target: target, type: nil, flags: MountFlag.bind)
     if readOnly {
-      try Mounts.mount(source: "", target: target, type: nil,
-        flags: MountFlag.bind | MountFlag.remount | MountFlag.readOnly | MountFlag.noSuid | MountFlag.noExec | MountFlag.noDev)
+      try Mounts.mount(
+        source: "", target: target, type: nil,
+        flags: MountFlag.bind | MountFlag.remount | MountFlag.readOnly | MountFlag.noSuid | MountFlag.noExec
+          | MountFlag.noDev)
     }
   }
 

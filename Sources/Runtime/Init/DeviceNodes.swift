@@ -79,7 +79,8 @@ extension DeviceNodes {
     var rules = result.devices ?? []
     rules += defaultCgroupRules
     for device in devices where device.type == "c" || device.type == "b" {
-      rules.append(DeviceCgroupRule(allow: true, type: device.type, major: device.major, minor: device.minor, access: "rwm"))
+      rules.append(
+        DeviceCgroupRule(allow: true, type: device.type, major: device.major, minor: device.minor, access: "rwm"))
     }
     result.devices = rules
     return result

@@ -89,7 +89,9 @@ public enum InitProcess {
       try rootfs.prepare()
     }
     if process.terminal == true {
-      guard config.hasConsoleSocket else { throw RuntimeError("process.terminal is set but no console socket was given") }
+      guard config.hasConsoleSocket else {
+        throw RuntimeError("process.terminal is set but no console socket was given")
+      }
       try Console.attach(socket: config.consoleFD, size: process.consoleSize)
     }
     if let adj = process.oomScoreAdj { try ProcessAttributes.setOOMScoreAdj(adj) }

@@ -17,15 +17,19 @@ struct RootfsSetup {
     guard config.newNamespaceFlags & NamespaceKind.mount.cloneFlag != 0 else {
       throw RuntimeError("a new mount namespace is required to set up the container's root filesystem")
     }
-    let propagation = spec.linux?.rootfsPropagation.flatMap { MountOptions.propagationTable[$0] }
+    let propagation =
+      spec.linux?.rootfsPropagation.flatMap { MountOptions.propagationTable[$0] }
       ?? (MountFlag.slave | MountFlag.recursive)
     try Mounts.mount(source: "", target: "/", type: nil, flags: propagation | MountFlag.recursive)
     // The rootfs must be a mount point for pivot_root.
     try Mounts.mount(source: rootfs, target: rootfs, type: nil, flags: MountFlag.bind | MountFlag.recursive)
     let mounts = spec.mounts ?? []
     for mount in mounts { try mountOne(mount) }
-    let devIsTmpfs = mounts.contains { SecurePath.clean($0.destination) == "/dev" && $0.type != "bind" && !MountOptions($0.options ?? []).isBind }
-    try DeviceNodes.create(in: rootfs, devices: spec.linux?.devices ?? [], includeDefaults: devIsTmpfs, bindFromHost: inUserNamespace)
+    let devIsTmpfs = mounts.contains {
+      SecurePath.clean($0.destination) == "/dev" && $0.type != "bind" && !MountOptions($0.options ?? []).isBind
+    }
+    try DeviceNodes.create(
+      in: rootfs, devices: spec.linux?.devices ?? [], includeDefaults: devIsTmpfs, bindFromHost: inUserNamespace)
     if devIsTmpfs { try DeviceNodes.createLinks(in: rootfs) }
     try HookRunner.run(spec.hooks?.createContainer ?? [], phase: "createContainer", state: hookState)
     try pivot()
@@ -38,7 +42,8 @@ struct RootfsSetup {
     try applySysctls()
     try maskPaths()
     if spec.root?.readonly == true {
-      try Mounts.mount(source: "", target: "/", type: nil,
+      try Mounts.mount(
+        source: "", target: "/", type: nil,
         flags: MountFlag.bind | MountFlag.remount | MountFlag.readOnly | lockedFlags(of: "/"))
     }
   }
@@ -60,7 +65,8 @@ struct RootfsSetup {
       } catch let error as SystemError where type == "sysfs" && error.errno == EPERM {
         // A sysfs cannot be mounted without owning the network namespace: bind the host's, read-only.
         try Mounts.mount(source: "/sys", target: destination, type: nil, flags: MountFlag.bind | MountFlag.recursive)
-        try Mounts.mount(source: "", target: destination, type: nil,
+        try Mounts.mount(
+          source: "", target: destination, type: nil,
           flags: MountFlag.bind | MountFlag.remount | MountFlag.readOnly | lockedFlags(of: destination))
       }
     }
@@ -82,11 +88,13 @@ struct RootfsSetup {
       try Files.makeDirectories(Files.parent(of: destination))
       if !Files.exists(destination) { FD.close(try FD.open(destination, O_WRONLY | O_CREAT, mode: 0o644)) }
     }
-    try Mounts.mount(source: source, target: destination, type: nil,
+    try Mounts.mount(
+      source: source, target: destination, type: nil,
       flags: MountFlag.bind | (options.flags & MountFlag.recursive))
     let extra = options.flagsNeedingRemount
     if extra != 0 {
-      try Mounts.mount(source: "", target: destination, type: nil,
+      try Mounts.mount(
+        source: "", target: destination, type: nil,
         flags: MountFlag.bind | MountFlag.remount | extra | (lockedFlags(of: destination) & ~options.clearedFlags))
     }
   }
@@ -133,7 +141,8 @@ struct RootfsSetup {
     for path in spec.linux?.readonlyPaths ?? [] {
       guard Files.exists(path) else { continue }
       try Mounts.mount(source: path, target: path, type: nil, flags: MountFlag.bind | MountFlag.recursive)
-      try Mounts.mount(source: "", target: path, type: nil,
+      try Mounts.mount(
+        source: "", target: path, type: nil,
         flags: MountFlag.bind | MountFlag.remount | MountFlag.readOnly | MountFlag.recursive | lockedFlags(of: path))
     }
   }

@@ -1,0 +1,39 @@
+// The tag → target index: one JSON file, rewritten atomically.
+import FoundationEssentials
+import OCI
+
+/// A name pointing at an image (a manifest or an index).
+public struct ImageRecord: Codable, Sendable, Hashable {
+  /// Fully qualified reference ("docker.io/library/busybox:latest"), or
+  /// "<none>@sha256:…" for an untagged (dangling) image.
+  public var name: String
+  public var target: Descriptor
+  /// RFC 3339 time the name was created or last changed.
+  public var updated: String
+
+  public var isDangling: Bool { name.hasPrefix(ImageRecord.danglingPrefix) }
+  static let danglingPrefix = "<none>@"
+
+  public var reference: ImageReference? {
+    isDangling ? nil : try? ImageReference(parsing: name, defaultTag: false)
+  }
+}
+
+struct ImageDatabase: Codable {
+  var images: [String: ImageRecord] = [:]
+
+  static func load(_ path: String) throws -> ImageDatabase {
+    guard let bytes = try Files.readIfExists(path) else { return ImageDatabase() }
+    do {
+      return try JSONDecoder().decode(ImageDatabase.self, from: Data(bytes))
+    } catch {
+      throw ImageError.corruptMetadata(path: path, reason: "\(error)")
+    }
+  }
+
+  func save(_ path: String) throws {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+    try Files.writeAtomically(Array(try enc.encode(self)), to: path)
+  }
+}

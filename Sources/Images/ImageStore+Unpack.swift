@@ -1,0 +1,71 @@
+// Unpacking: each layer becomes a committed snapshot named by its chain ID.
+import Archive
+import ContentStore
+import OCI
+import Snapshots
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+extension ImageStore {
+  /// Unpacks the image's layers into snapshots (skipping those already present) and returns
+  /// the top snapshot key (the chain ID string), nil for an image without layers.
+  @discardableResult
+  public func unpack(_ image: Image, options: LayerApplyOptions = LayerApplyOptions()) throws
+    -> String?
+  {
+    let diffIDs = image.config.rootfs.diffIDs
+    guard diffIDs.count == image.manifest.layers.count else {
+      throw ImageError.layerCountMismatch(
+        layers: image.manifest.layers.count, diffIDs: diffIDs.count)
+    }
+    var parent: String?
+    let chains = ChainID.chain(diffIDs)
+    for (i, layer) in image.manifest.layers.enumerated() {
+      let key = chains[i].description
+      if snapshots.stat(key)?.kind == .committed {
+        parent = key
+        continue
+      }
+      try applyLayer(layer, diffID: diffIDs[i], key: key, parent: parent, options: options)
+      parent = key
+    }
+    return parent
+  }
+
+  /// Applies one layer blob into a fresh active snapshot on `parent` and commits it as `key`.
+  func applyLayer(
+    _ layer: Descriptor, diffID: Digest, key: String, parent: String?, options: LayerApplyOptions
+  ) throws {
+    let active = "extract-\(UInt64.random(in: 0...UInt64.max))-\(key)"
+    _ = try snapshots.prepare(active, parent: parent)
+    do {
+      let dir = try snapshots.filesystemDirectory(active)
+      let fd = try content.openFD(layer.digest)
+      defer { close(fd) }
+      let hasher = SHA256Hasher()
+      try LayerApplier.apply(fd: fd, into: dir, options: options) { hasher.update($0) }
+      let actual = hasher.finalize()
+      guard actual == diffID else {
+        throw ImageError.diffIDMismatch(layer: layer.digest, expected: diffID, actual: actual)
+      }
+      do {
+        try snapshots.commit(key, key: active)
+      } catch SnapshotError.alreadyExists {
+        try? snapshots.remove(active)  // a concurrent unpack committed the same layer
+      }
+    } catch {
+      try? snapshots.remove(active)
+      throw error
+    }
+  }
+
+  /// Prepares a writable snapshot (a container's rootfs) on top of the unpacked image.
+  public func prepareContainerSnapshot(_ key: String, image: Image) throws -> [SnapshotMount] {
+    let top = try unpack(image)
+    return try snapshots.prepare(key, parent: top)
+  }
+}

@@ -1,0 +1,226 @@
+// Overlay snapshotter (the shape of containerd's): snapshots are directories
+// <root>/snapshots/<id>/{fs,work}; prepare/view/commit/remove only change metadata and
+// directories and return mount descriptions; nothing here mounts.
+import FoundationEssentials
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+public final class OverlaySnapshotter: Sendable {
+  public let root: String
+  let statePath: String
+  let state: Mutex<SnapshotState>
+
+  /// Opens (creating) a snapshotter at `root`; removes directories a crash left without
+  /// metadata.
+  public init(root: String) throws {
+    self.root = root
+    self.statePath = root + "/metadata.json"
+    try Self.mkdirs(root + "/snapshots")
+    let s = try SnapshotState.load(statePath)
+    self.state = Mutex(s)
+    let known = Set(s.snapshots.values.map { String($0.id) })
+    for name in Self.list(root + "/snapshots") where !known.contains(name) {
+      Self.removeTree(root + "/snapshots/" + name)
+    }
+  }
+
+  func dir(_ id: Int) -> String { "\(root)/snapshots/\(id)" }
+
+  /// Creates an active (writable) snapshot on top of the committed `parent`.
+  public func prepare(_ key: String, parent: String? = nil, labels: [String: String]? = nil) throws
+    -> [SnapshotMount]
+  {
+    try create(key, parent: parent, kind: .active, labels: labels)
+  }
+
+  /// Creates a read-only view of the committed `parent`.
+  public func view(_ key: String, parent: String? = nil, labels: [String: String]? = nil) throws
+    -> [SnapshotMount]
+  {
+    try create(key, parent: parent, kind: .view, labels: labels)
+  }
+
+  /// The mounts of an existing active snapshot or view.
+  public func mounts(_ key: String) throws -> [SnapshotMount] {
+    try state.withLock { s in
+      guard let info = s.snapshots[key] else { throw SnapshotError.notFound(key) }
+      return try mounts(info, in: s)
+    }
+  }
+
+  /// Turns the active snapshot `key` into the committed snapshot `name`.
+  public func commit(_ name: String, key: String, labels: [String: String]? = nil) throws {
+    let workDir: String = try state.withLock { s in
+      guard var info = s.snapshots[key] else { throw SnapshotError.notFound(key) }
+      guard info.kind == .active else { throw SnapshotError.notActive(key) }
+      guard s.snapshots[name] == nil else { throw SnapshotError.alreadyExists(name) }
+      var next = s
+      next.snapshots[key] = nil
+      info.key = name
+      info.kind = .committed
+      if let labels { info.labels = labels }
+      next.snapshots[name] = info
+      try next.save(statePath)
+      s = next
+      return dir(info.id) + "/work"
+    }
+    Self.removeTree(workDir)
+  }
+
+  /// Removes a snapshot that no other snapshot depends on.
+  public func remove(_ key: String) throws {
+    let d: String = try state.withLock { s in
+      guard let info = s.snapshots[key] else { throw SnapshotError.notFound(key) }
+      let children = s.snapshots.values.filter { $0.parent == key }.map(\.key).sorted()
+      guard children.isEmpty else { throw SnapshotError.hasChildren(key, children: children) }
+      var next = s
+      next.snapshots[key] = nil
+      try next.save(statePath)
+      s = next
+      return dir(info.id)
+    }
+    Self.removeTree(d)
+  }
+
+  public func stat(_ key: String) -> SnapshotInfo? {
+    state.withLock { $0.snapshots[key] }
+  }
+
+  public func list() -> [SnapshotInfo] {
+    state.withLock { Array($0.snapshots.values) }.sorted { $0.key < $1.key }
+  }
+
+  /// The directory holding a snapshot's files: the upper dir of an active snapshot (where a
+  /// layer is applied), the content of a committed one.
+  public func filesystemDirectory(_ key: String) throws -> String {
+    try state.withLock { s in
+      guard let info = s.snapshots[key] else { throw SnapshotError.notFound(key) }
+      return dir(info.id) + "/fs"
+    }
+  }
+
+  /// Committed snapshots from `key`'s parent to the base, nearest first.
+  public func ancestors(_ key: String) -> [String] {
+    state.withLock { s in
+      var out: [String] = []
+      var cur = s.snapshots[key]?.parent
+      while let p = cur, let info = s.snapshots[p] {
+        out.append(p)
+        cur = info.parent
+      }
+      return out
+    }
+  }
+
+  // MARK: internals
+
+  private func create(
+    _ key: String, parent: String?, kind: SnapshotInfo.Kind, labels: [String: String]?
+  ) throws
+    -> [SnapshotMount]
+  {
+    try state.withLock { s in
+      guard s.snapshots[key] == nil else { throw SnapshotError.alreadyExists(key) }
+      if let parent {
+        guard s.snapshots[parent]?.kind == .committed else {
+          throw SnapshotError.parentNotCommitted(key: key, parent: parent)
+        }
+      }
+      var next = s
+      let id = next.nextID
+      next.nextID += 1
+      let d = dir(id)
+      try Self.mkdirs(d + "/fs", mode: 0o755)
+      if kind == .active { try Self.mkdirs(d + "/work", mode: 0o700) }
+      let info = SnapshotInfo(
+        key: key, kind: kind, parent: parent, id: id, created: Int64(time(nil)), labels: labels)
+      next.snapshots[key] = info
+      do {
+        try next.save(statePath)
+      } catch {
+        Self.removeTree(d)
+        throw error
+      }
+      s = next
+      return try mounts(info, in: s)
+    }
+  }
+
+  private func mounts(_ info: SnapshotInfo, in s: SnapshotState) throws -> [SnapshotMount] {
+    var lowers: [String] = []
+    var cur = info.parent
+    while let p = cur {
+      guard let pi = s.snapshots[p] else { throw SnapshotError.notFound(p) }
+      lowers.append(dir(pi.id) + "/fs")
+      cur = pi.parent
+    }
+    let fs = dir(info.id) + "/fs"
+    switch info.kind {
+    case .active:
+      if lowers.isEmpty {
+        return [SnapshotMount(type: "bind", source: fs, options: ["rbind", "rw"])]
+      }
+      return [
+        SnapshotMount(
+          type: "overlay", source: "overlay",
+          options: [
+            "index=off", "lowerdir=" + lowers.joined(separator: ":"), "upperdir=" + fs,
+            "workdir=" + dir(info.id) + "/work",
+          ])
+      ]
+    case .view, .committed:
+      if lowers.isEmpty {
+        return [SnapshotMount(type: "bind", source: fs, options: ["rbind", "ro"])]
+      }
+      if info.kind == .committed { lowers.insert(fs, at: 0) }
+      if lowers.count == 1 {
+        return [SnapshotMount(type: "bind", source: lowers[0], options: ["rbind", "ro"])]
+      }
+      return [
+        SnapshotMount(
+          type: "overlay", source: "overlay",
+          options: ["ro", "index=off", "lowerdir=" + lowers.joined(separator: ":")])
+      ]
+    }
+  }
+
+  static func mkdirs(_ path: String, mode: mode_t = 0o755) throws {
+    var cur = ""
+    for c in path.split(separator: "/") {
+      cur += "/" + c
+      if mkdir(cur, mode) != 0 && errno != EEXIST {
+        throw SnapshotError.system(op: "mkdir", path: cur, errno: errno)
+      }
+    }
+  }
+
+  static func list(_ path: String) -> [String] {
+    guard let d = opendir(path) else { return [] }
+    defer { closedir(d) }
+    var out: [String] = []
+    while let e = readdir(d) {
+      let n = withUnsafePointer(to: e.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+      }
+      if n != "." && n != ".." { out.append(n) }
+    }
+    return out
+  }
+
+  /// Removes a tree without following symlinks (best effort).
+  static func removeTree(_ path: String) {
+    var st = Glibc.stat()
+    guard lstat(path, &st) == 0 else { return }
+    if st.st_mode & 0o170000 == 0o040000 {
+      for n in list(path) { removeTree(path + "/" + n) }
+      rmdir(path)
+    } else {
+      unlink(path)
+    }
+  }
+}
