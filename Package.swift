@@ -7,7 +7,12 @@ let package = Package(
   name: "Berth",
   platforms: [.macOS(.v14)],
   products: [
-    .executable(name: "berth-runtime", targets: ["berth-runtime"])
+    .executable(name: "berth-runtime", targets: ["berth-runtime"]),
+    .executable(name: "berthd", targets: ["berthd"]),
+    .executable(name: "berth-shim", targets: ["berth-shim"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0")
   ],
   targets: [
     // C: only what Swift cannot do safely (raw syscalls, variadic calls, a fork+exec
@@ -38,6 +43,23 @@ let package = Package(
     .target(name: "Snapshots"),
     .target(name: "Images", dependencies: ["OCI", "Archive", "ContentStore", "Snapshots"]),
 
+    // The engine: the Docker Engine API, the per-container shim, the daemon.
+    .target(name: "EngineAPI"),
+    .target(
+      name: "DaemonHTTP",
+      dependencies: [
+        "EngineAPI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]),
+    .target(name: "Shim", dependencies: ["LinuxOS", "OCI"]),
+    .executableTarget(name: "berth-shim", dependencies: ["Shim"]),
+    .target(name: "Daemon", dependencies: ["EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp"]),
+    .executableTarget(name: "berthd", dependencies: ["Daemon", "DaemonHTTP"]),
+
+    .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI"]),
+    .testTarget(name: "DaemonHTTPTests", dependencies: ["DaemonHTTP", "EngineAPI"]),
+    .testTarget(name: "ShimTests", dependencies: ["Shim", "OCI", "LinuxOS"]),
+    .testTarget(name: "DaemonTests", dependencies: ["Daemon", "DaemonHTTP", "EngineAPI", "Images", "OCI"]),
     .testTarget(name: "OCITests", dependencies: ["OCI"]),
     .testTarget(name: "LinuxOSTests", dependencies: ["LinuxOS"]),
     .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "LinuxOS", "OCI"]),

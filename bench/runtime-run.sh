@@ -16,6 +16,8 @@
 #   RUNS           runs per command per round (default 8; ROUNDS*RUNS >= 20)
 #   WARMUP         warmup runs per command per round (default 2)
 #   SCRATCH        swift build scratch path (default .build-bench)
+#   STATE_FS       tmpfs (default): both --root state dirs on a private tmpfs, as /run is
+#                  on most machines; disk: on /tmp's filesystem (where fsync costs)
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +25,7 @@ repo=$(cd "$here/.." && pwd)
 rounds=${ROUNDS:-4}
 runs=${RUNS:-8}
 warmup=${WARMUP:-2}
+state_fs=${STATE_FS:-tmpfs}
 scratch=${SCRATCH:-$repo/.build-bench}
 
 die() {
@@ -51,9 +54,10 @@ fi
 runc=$(command -v runc)
 
 work=$(mktemp -d /tmp/berth-bench.XXXXXX)
+mounted=""
 cleanup() {
   # Delete anything either runtime left behind, then the state dirs and the bundle.
-  for pair in "$berth:$work/state-berth" "$runc:$work/state-runc"; do
+  for pair in "$berth:$work/state/berth" "$runc:$work/state/runc"; do
     bin=${pair%%:*}
     root=${pair#*:}
     [ -d "$root" ] || continue
@@ -61,13 +65,23 @@ cleanup() {
       "$bin" --root "$root" delete -f "$id" >/dev/null 2>&1 || true
     done
   done
+  [ -z "$mounted" ] || umount "$mounted" || umount -l "$mounted"
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 bundle=$work/bundle
-mkdir -p "$bundle" "$work/state-berth" "$work/state-runc"
+mkdir -p "$bundle" "$work/state"
+case $state_fs in
+  tmpfs)
+    mount -t tmpfs -o size=64m,mode=0711 berth-bench "$work/state"
+    mounted=$work/state
+    ;;
+  disk) ;;
+  *) die "STATE_FS must be tmpfs or disk" ;;
+esac
+mkdir -p "$work/state/berth" "$work/state/runc"
 "$repo/scripts/make-busybox-rootfs.sh" "$bundle/rootfs"
 (cd "$bundle" && runc spec)
 jq '.process.terminal = false | .process.args = ["true"]' "$bundle/config.json" >"$bundle/config.json.new"
@@ -75,8 +89,8 @@ mv "$bundle/config.json.new" "$bundle/config.json"
 
 # `$$` is the pid of the shell hyperfine starts for each run: a unique id per run.
 # hyperfine measures that shell's own start-up and subtracts it.
-cmd_berth="$berth --root $work/state-berth run --bundle $bundle berth-\$\$"
-cmd_runc="$runc --root $work/state-runc run --bundle $bundle runc-\$\$"
+cmd_berth="$berth --root $work/state/berth run --bundle $bundle berth-\$\$"
+cmd_runc="$runc --root $work/state/runc run --bundle $bundle runc-\$\$"
 
 # Sanity: both run the bundle and exit 0.
 sh -c "$cmd_berth" || die "berth-runtime run failed on the bundle"
@@ -116,5 +130,6 @@ jq -r '
 ' "$out" | awk -F '\t' '
   BEGIN { printf "%-14s %5s %10s %10s %10s %10s\n", "runtime", "runs", "min ms", "median ms", "mean ms", "max ms" }
   { printf "%-14s %5d %10.2f %10.2f %10.2f %10.2f\n", $1, $2, $3, $4, $5, $6 }'
+echo "state dirs on: $state_fs"
 jq -r '"\nratio berth/runc of medians: \(.ratio * 1000 | round / 1000)"' "$out"
 echo "raw times: $out" >&2
