@@ -10,6 +10,7 @@ let package = Package(
     .executable(name: "berth-runtime", targets: ["berth-runtime"]),
     .executable(name: "berthd", targets: ["berthd"]),
     .executable(name: "berth-shim", targets: ["berth-shim"]),
+    .executable(name: "berth", targets: ["berth"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.0")
@@ -56,6 +57,12 @@ let package = Package(
     .target(name: "Daemon", dependencies: ["EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp"]),
     .executableTarget(name: "berthd", dependencies: ["Daemon", "DaemonHTTP"]),
 
+    // The CLI: a synchronous Engine API client (no NIO: the CLI must start fast) and Docker's verbs.
+    .target(name: "EngineClient", dependencies: ["EngineAPI", "LinuxOS"]),
+    .target(name: "BerthCommands", dependencies: ["EngineClient", "EngineAPI", "LinuxOS"]),
+    .executableTarget(name: "berth", dependencies: ["BerthCommands"]),
+
+    .testTarget(name: "BerthCommandsTests", dependencies: ["BerthCommands", "EngineClient", "EngineAPI"]),
     .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI"]),
     .testTarget(name: "DaemonHTTPTests", dependencies: ["DaemonHTTP", "EngineAPI"]),
     .testTarget(name: "ShimTests", dependencies: ["Shim", "OCI", "LinuxOS"]),

@@ -77,10 +77,17 @@ public struct Runtime: Sendable {
         id: id, bundle: bundle, rootfs: rootfs, pid: started.pid,
         pidStartTime: Processes.startTime(started.pid) ?? 0, created: created, owner: "", spec: spec,
         cgroup: manager.placement)
-      try store.save(record)
-      try HookRunner.run(
-        (spec.hooks?.prestart ?? []) + (spec.hooks?.createRuntime ?? []), phase: "createRuntime", state: hookState)
-      try started.channel.send(SyncMessage(.proceed, pid: started.pid))
+      let runtimeHooks = (spec.hooks?.prestart ?? []) + (spec.hooks?.createRuntime ?? [])
+      if runtimeHooks.isEmpty {
+        // The state's fsyncs overlap the container process building its rootfs.
+        try started.channel.send(SyncMessage(.proceed, pid: started.pid))
+        try store.save(record)
+      } else {
+        // Hooks may ask the runtime for the container's state: it must exist first.
+        try store.save(record)
+        try HookRunner.run(runtimeHooks, phase: "createRuntime", state: hookState)
+        try started.channel.send(SyncMessage(.proceed, pid: started.pid))
+      }
       _ = try started.channel.expect(SyncMessage.Kind.ready)
       if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: started.pid) }
       return Created(record: record)
