@@ -20,13 +20,14 @@ public enum Files {
   }
 
   /// Replaces `path` atomically: a crash leaves the old or the new content, never a torn file.
-  public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+  /// `durable: false` skips the fsyncs, for state that does not outlive a reboot (/run).
+  public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true) throws {
     let directory = parent(of: path)
     let temporary = "\(path).tmp-\(getpid())"
     let fd = try FD.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
     do {
       try FD.write(fd, bytes)
-      try sys("fsync", temporary) { fsync(fd) }
+      if durable { try sys("fsync", temporary) { fsync(fd) } }
     } catch {
       FD.close(fd)
       unlink(temporary)
@@ -34,6 +35,7 @@ public enum Files {
     }
     FD.close(fd)
     try sys("rename", "\(temporary) → \(path)") { rename(temporary, path) }
+    guard durable else { return }
     let dirfd = try FD.open(directory, O_RDONLY | O_DIRECTORY)
     defer { FD.close(dirfd) }
     try sys("fsync", directory) { fsync(dirfd) }

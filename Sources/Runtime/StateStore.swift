@@ -31,7 +31,8 @@ public struct StateStore: Sendable {
   }
 
   public func save(_ record: ContainerRecord) throws {
-    try Files.writeAtomically(recordPath(record.id), Array(JSONEncoder().encode(record)), mode: 0o600)
+    // Runtime state is gone at reboot (like runc's): atomic, but not worth an fsync.
+    try Files.writeAtomically(recordPath(record.id), Array(JSONEncoder().encode(record)), mode: 0o600, durable: false)
   }
 
   public func ids() -> [String] {

@@ -38,7 +38,7 @@ enum BundlePath {
 
 enum PidFile {
   static func write(_ path: String, pid: Int32) throws {
-    try Files.writeAtomically(BundlePath.absolute(path), Array(String(pid).utf8))
+    try Files.writeAtomically(BundlePath.absolute(path), Array(String(pid).utf8), durable: false)
   }
 }
 

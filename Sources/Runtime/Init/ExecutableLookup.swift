@@ -39,6 +39,7 @@ enum ExecutableLookup {
   }
 
   static func exec(_ path: String, arguments: [String], environment: [String]) throws -> Never {
+    signal(SIGPIPE, SIG_DFL)
     let argv = arguments.map { strdup($0) } + [nil]
     let envp = environment.map { strdup($0) } + [nil]
     execve(path, argv, envp)

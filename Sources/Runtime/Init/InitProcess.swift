@@ -55,7 +55,11 @@ public enum InitProcess {
       do {
         try stageTwo(config, channel)
       } catch {
-        try? channel.send(SyncMessage(.failure, message: "\(error)"))
+        // After `ready` nobody reads the channel any more: the container's stderr is
+        // then the only place the error can still reach.
+        if (try? channel.send(SyncMessage(.failure, message: "\(error)"))) == nil {
+          printError("berth-runtime init: \(error)")
+        }
         exit(1)
       }
     }
@@ -75,6 +79,8 @@ public enum InitProcess {
 
   /// Sets up the container process and execs the user's program.
   static func stageTwo(_ config: InitConfig, _ channel: SyncChannel) throws -> Never {
+    // A closed channel must give EPIPE, not kill us; restored before execve.
+    signal(SIGPIPE, SIG_IGN)
     let proceed = try channel.expect(.proceed)
     var hookState = config.hookState
     hookState.pid = proceed.pid ?? 0
