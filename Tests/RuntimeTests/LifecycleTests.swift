@@ -130,6 +130,20 @@ struct LifecycleTests {
     #expect(result.stdout.contains("done"))
   }
 
+  @Test func preservedFileDescriptorsReachTheContainer() throws {
+    let bundle = try TestBundle(name: "fds")
+    defer { bundle.cleanup() }
+    try bundle.write(args: ["sh", "-c", "cat <&3; ls /proc/self/fd | sort -n | tr '\\n' ' '"])
+    try "through fd 3\n".write(toFile: bundle.directory + "/payload", atomically: true, encoding: .utf8)
+    let command =
+      "exec \(Fixtures.runtimeBinary) --root \(bundle.stateRoot) run --preserve-fds 1 \(TestBundle.uniqueID("fds")) 3<payload"
+    let result = try Fixtures.run("/bin/sh", ["-c", command], cwd: bundle.directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.hasPrefix("through fd 3\n"))
+    // fd 3 was passed on; ls's own directory fd is 4; nothing else.
+    #expect(result.stdout.hasSuffix("0 1 2 3 4 "), "\(result.stdout)")
+  }
+
   @Test func specAndFeaturesAreWellFormed() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("berth-spec-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -72,6 +72,41 @@ struct RuncParityTests {
     #expect(berth.stdout.contains("uid=65534(nobody) gid=65534(nobody)"))
   }
 
+  @Test func cgroupNamespaceAndCgroupMountMatch() throws {
+    let script = "cat /proc/self/cgroup; ls /sys/fs/cgroup; cat /sys/fs/cgroup/memory/memory.limit_in_bytes"
+    let (berth, runc) = try both(script) { bundle in
+      bundle.spec.linux?.namespaces?.append(.init(type: "cgroup"))
+      bundle.spec.linux?.resources?.memory = .init(limit: 64 << 20)
+    }
+    #expect(berth.status == 0, "\(berth.stderr)")
+    #expect(berth.stdout == runc.stdout)
+    #expect(berth.stdout.contains("pids:/\n"))
+    #expect(berth.stdout.contains("67108864"))
+  }
+
+  @Test func bindMountsSysctlsRlimitsAndOOMScoreMatch() throws {
+    let shared = FileManager.default.temporaryDirectory.appendingPathComponent("berth-bind-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: shared) }
+    try "from-host\n".write(toFile: shared + "/file", atomically: true, encoding: .utf8)
+    let script = """
+      cat /data/file; touch /data/new 2>/dev/null && echo data-writable || echo data-readonly
+      cat /proc/sys/net/ipv4/ip_forward; ulimit -n; ulimit -Hn; cat /proc/self/oom_score_adj
+      grep ' /data ' /proc/self/mountinfo | awk '{print $6}'
+      """
+    let (berth, runc) = try both(script) { bundle in
+      bundle.spec.mounts?.append(
+        .init(destination: "/data", type: "bind", source: shared, options: ["rbind", "ro", "nosuid"]))
+      bundle.spec.linux?.sysctl = ["net.ipv4.ip_forward": "1"]
+      bundle.spec.process?.rlimits = [.init(type: "RLIMIT_NOFILE", hard: 512, soft: 256)]
+      bundle.spec.process?.oomScoreAdj = 300
+    }
+    #expect(berth.status == 0, "\(berth.stderr)")
+    #expect(berth.stdout == runc.stdout)
+    #expect(berth.stdout == "from-host\ndata-readonly\n1\n256\n512\n300\nro,nosuid,relatime\n")
+    #expect(!FileManager.default.fileExists(atPath: shared + "/new"))
+  }
+
   @Test func missingExecutableFailsLikeRunc() throws {
     let bundle = try TestBundle(name: "missing")
     defer { bundle.cleanup() }
