@@ -3,18 +3,37 @@ import Glibc
 import LinuxOS
 import OCI
 
-/// Starts `berth-runtime init` from a sealed copy of this binary and drives the
-/// handshake up to the point where the container process exists and sits in its
-/// cgroup and namespaces. The caller then runs hooks and sends `proceed`.
+/// Starts `berth-runtime init` from a protected handle on this binary and drives the
+/// handshake up to the point where the container process exists in its namespaces.
+/// The caller then sends `proceed` and places it in its cgroup (`Started.place`).
 struct Launcher {
   struct Started {
     let pid: Int32
     let channel: SyncChannel
+
+    /// Moves the container process into its cgroup and tells it so. The first write to a
+    /// v1 cgroup.procs can block for an RCU grace period (~10 ms), so callers send
+    /// `proceed` first: the process builds its rootfs meanwhile and waits for `placed`
+    /// only before what depends on the cgroup (its cgroup namespace, `ready`).
+    func place(in cgroup: any CgroupManager) throws {
+      try cgroup.addProcess(pid)
+      try channel.send(SyncMessage(.placed))
+    }
+
+    /// `proceed`, then `placed`: the order the container process reads them in.
+    func proceedAndPlace(in cgroup: any CgroupManager, alreadyPlaced: Bool = false) throws {
+      try channel.send(SyncMessage(.proceed, pid: pid))
+      if alreadyPlaced {
+        try channel.send(SyncMessage(.placed))
+      } else {
+        try place(in: cgroup)
+      }
+    }
   }
 
   /// fds passed to init after stdio and the preserved ones: sync, exec fifo, console socket.
   static func launch(
-    _ config: InitConfig, emptyLayer: String, fifoFD: Int32?, consoleSocketFD: Int32?, cgroup: any CgroupManager,
+    _ config: InitConfig, emptyLayer: String, fifoFD: Int32?, consoleSocketFD: Int32?,
     whileInitStarts prepare: () throws -> Void = {}
   ) throws -> Started {
     let (parentEnd, childEnd) = try FD.socketPair()
@@ -29,11 +48,9 @@ struct Launcher {
       environment: ["\(InitProcess.syncFDVariable)=\(config.syncFD)"], fds: fds, execFD: executable)
     let channel = SyncChannel(fd: parentEnd)
     do {
-      // Work that needs no init (the cgroup's creation) overlaps its exec and start-up.
-      try prepare()
-      // Placing stage 1 first means every process it forks starts inside the cgroup.
-      try cgroup.addProcess(stageOne)
       try channel.send(config)
+      // Work that needs no init (the cgroup's creation) overlaps its start-up.
+      try prepare()
       while true {
         let message = try channel.receive(SyncMessage.self)
         switch message.kind {

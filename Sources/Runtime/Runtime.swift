@@ -65,7 +65,7 @@ public struct Runtime: Sendable {
         joinNamespaces: plan.joins, newNamespaceFlags: plan.newFlags, userNamespace: plan.user,
         hookState: hookState)
       let started = try Launcher.launch(
-        config, emptyLayer: store.emptyLayer, fifoFD: fifoFD, consoleSocketFD: consoleFD, cgroup: manager
+        config, emptyLayer: store.emptyLayer, fifoFD: fifoFD, consoleSocketFD: consoleFD
       ) {
         try manager.create()
         try manager.apply(DeviceNodes.withDefaultRules(spec.linux?.resources, devices: spec.linux?.devices ?? []))
@@ -79,14 +79,15 @@ public struct Runtime: Sendable {
         cgroup: manager.placement)
       let runtimeHooks = (spec.hooks?.prestart ?? []) + (spec.hooks?.createRuntime ?? [])
       if runtimeHooks.isEmpty {
-        // The state's fsyncs overlap the container process building its rootfs.
-        try started.channel.send(SyncMessage(.proceed, pid: started.pid))
+        // Placement and the state write overlap the container process building its rootfs.
+        try started.proceedAndPlace(in: manager)
         try store.save(record)
       } else {
-        // Hooks may ask the runtime for the container's state: it must exist first.
+        // Hooks see a container in its cgroup, and may ask the runtime for its state.
+        try manager.addProcess(started.pid)
         try store.save(record)
         try HookRunner.run(runtimeHooks, phase: "createRuntime", state: hookState)
-        try started.channel.send(SyncMessage(.proceed, pid: started.pid))
+        try started.proceedAndPlace(in: manager, alreadyPlaced: true)
       }
       _ = try started.channel.expect(SyncMessage.Kind.ready)
       if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: started.pid) }

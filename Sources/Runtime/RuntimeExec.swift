@@ -31,11 +31,10 @@ extension Runtime {
       process: options.process, cgroup: record.cgroup, hasConsoleSocket: consoleFD != nil,
       preservedFDs: options.preserveFDs, joinNamespaces: plan.joins, newNamespaceFlags: 0,
       userNamespace: plan.user, hookState: hookState)
-    let started = try Launcher.launch(
-      config, emptyLayer: store.emptyLayer, fifoFD: nil, consoleSocketFD: consoleFD, cgroup: manager)
+    let started = try Launcher.launch(config, emptyLayer: store.emptyLayer, fifoFD: nil, consoleSocketFD: consoleFD)
     defer { FD.close(started.channel.fd) }
     do {
-      try started.channel.send(SyncMessage(.proceed, pid: started.pid))
+      try started.proceedAndPlace(in: manager)
       _ = try started.channel.expect(.ready)
     } catch {
       Glibc.kill(started.pid, SIGKILL)

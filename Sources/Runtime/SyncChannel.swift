@@ -11,8 +11,10 @@ public struct SyncMessage: Codable, Sendable, Equatable {
     case done
     /// stage-1 init → parent: the container process's pid (host view).
     case childPID
-    /// parent → container process: cgroups and createRuntime hooks done; set up and wait.
+    /// parent → container process: createRuntime hooks done; set up the rootfs.
     case proceed
+    /// parent → container process: you are in your cgroup now.
+    case placed
     /// container process → parent: created, blocked on the exec fifo (or, for exec, about to exec).
     case ready
     /// either side: something failed; `message` says what.

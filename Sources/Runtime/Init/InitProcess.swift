@@ -47,7 +47,8 @@ public enum InitProcess {
       try sys("setresgid") { berth_setresgid(0, 0, 0) }
       try sys("setresuid") { berth_setresuid(0, 0, 0) }
     }
-    let flags = config.newNamespaceFlags & ~NamespaceKind.user.cloneFlag
+    // The cgroup namespace waits until the container process is in its cgroup (stage 2).
+    let flags = config.newNamespaceFlags & ~NamespaceKind.user.cloneFlag & ~NamespaceKind.cgroup.cloneFlag
     if flags != 0 { try Namespaces.unshare(flags) }
     let child = berth_fork()
     if child < 0 { throw SystemError("fork", errno: errno, "container process") }
@@ -88,12 +89,15 @@ public enum InitProcess {
     _ = umask(0)
     _ = setsid()
 
+    let placement = PlacementGate(
+      channel: channel, newCgroupNamespace: config.newNamespaceFlags & NamespaceKind.cgroup.cloneFlag != 0)
     if config.mode == .create {
-      let rootfs = RootfsSetup(config: config, hookState: hookState)
+      let rootfs = RootfsSetup(config: config, hookState: hookState, placement: placement)
       // Sets the hostname and sysctls too: they must be written before /proc/sys is
       // made read-only (readonlyPaths), as runc does.
       try rootfs.prepare()
     }
+    try placement.pass()
     if process.terminal == true {
       guard config.hasConsoleSocket else {
         throw RuntimeError("process.terminal is set but no console socket was given")

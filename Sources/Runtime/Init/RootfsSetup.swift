@@ -9,6 +9,7 @@ import OCI
 struct RootfsSetup {
   let config: InitConfig
   let hookState: ContainerState
+  let placement: PlacementGate
   var spec: Spec { config.spec }
   var rootfs: String { config.rootfs }
   var inUserNamespace: Bool { config.userNamespace != .none }
@@ -53,6 +54,7 @@ struct RootfsSetup {
     let type = mount.type ?? (options.isBind ? "bind" : "")
     let destination = try SecurePath.resolve(root: rootfs, mount.destination)
     if type == "cgroup" || type == "cgroup2" {
+      try placement.pass()
       try CgroupMounts.mount(at: destination, options: options, config: config)
     } else if options.isBind || type == "bind" {
       try bindMount(mount, destination: destination, options: options)
