@@ -1,1 +1,3 @@
-print("berth-shim: not implemented yet")
+import Shim
+
+ShimCommand.main(CommandLine.arguments)

@@ -1,0 +1,54 @@
+import FoundationEssentials
+import Glibc
+import LinuxOS
+
+/// Runs the OCI runtime's verbs (runc's command line) and turns failures into the
+/// runtime's own error message, read from its JSON `--log`.
+struct RuntimeInvoker {
+  let binary: String
+  let root: String
+  let logPath: String
+  static let environment = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
+
+  /// Runs `runtime --root R --log L --log-format json <arguments>` to completion;
+  /// `fds` become its stdin, stdout and stderr.
+  func run(_ arguments: [String], fds: [Int32]) throws {
+    let logOffset = Self.fileSize(logPath)
+    let argv = [binary, "--root", root, "--log", logPath, "--log-format", "json"] + arguments
+    let pid = try Processes.spawn(binary, argv, environment: Self.environment, fds: fds)
+    guard let exit = try Processes.wait(pid) else {
+      throw ShimError.runtime("\(arguments.first ?? "") did not finish")
+    }
+    guard exit != .exited(0) else { return }
+    let verb = arguments.first ?? "runtime"
+    let message = lastError(since: logOffset) ?? "exited with status \(exit.code)"
+    throw ShimError.runtime("\(verb) failed: \(message)")
+  }
+
+  /// The last `"level":"error"` message written to the log after `offset`.
+  func lastError(since offset: Int) -> String? {
+    struct Entry: Decodable {
+      var level: String?
+      var msg: String?
+    }
+    guard let bytes = try? Files.read(logPath), bytes.count > offset else { return nil }
+    var found: String?
+    for line in bytes[offset...].split(separator: 0x0a) {
+      guard let entry = try? JSONDecoder().decode(Entry.self, from: Data(line)) else { continue }
+      if entry.level == "error", let msg = entry.msg { found = msg }
+    }
+    return found
+  }
+
+  static func fileSize(_ path: String) -> Int {
+    var st = stat()
+    return stat(path, &st) == 0 ? Int(st.st_size) : 0
+  }
+
+  /// Reads a pid file the runtime wrote.
+  static func readPID(_ path: String) throws -> Int32 {
+    let text = String(try Files.readString(path).filter { !$0.isWhitespace })
+    guard let pid = Int32(text), pid > 0 else { throw ShimError.runtime("pid file \(path) holds \"\(text)\"") }
+    return pid
+  }
+}

@@ -1,0 +1,155 @@
+import FoundationEssentials
+import Glibc
+import LinuxOS
+
+/// A launched shim, as `ShimClient.launch` returns it.
+public struct ShimProcess: Sendable, Equatable {
+  public let pid: Int32
+  public let initPid: Int32
+  public let stateDir: String
+}
+
+/// berthd's side of the shim protocol. Calls block; run them off the event loop.
+/// Each call opens its own connection, so one value may be used from many threads.
+public struct ShimClient: Sendable {
+  public let paths: ShimPaths
+
+  public init(stateDir: String) { paths = ShimPaths(stateDir: stateDir) }
+
+  /// A client for the shim whose state lives in `stateDir` (berthd after a restart).
+  public static func connect(stateDir: String) -> ShimClient { ShimClient(stateDir: stateDir) }
+
+  /// Writes `shim.json`, starts the shim (which outlives the caller), and returns once
+  /// the container is created; throws the runtime's create error otherwise.
+  public static func launch(_ config: ShimConfig, shimBinary: String) throws -> ShimProcess {
+    let paths = ShimPaths(stateDir: config.stateDir)
+    try Files.makeDirectories(config.stateDir, mode: 0o711)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    try Files.writeAtomically(paths.config, Array(try encoder.encode(config)), mode: 0o600)
+    unlink(paths.exitStatus)
+    let pipe = try FD.pipe()
+    let devNull: Int32
+    do {
+      devNull = try FD.open("/dev/null", O_RDWR)
+    } catch {
+      FD.close(pipe.read)
+      FD.close(pipe.write)
+      throw error
+    }
+    let spawned: Int32
+    do {
+      spawned = try Processes.spawn(
+        shimBinary, ["berth-shim", "--state-dir", config.stateDir], environment: RuntimeInvoker.environment,
+        fds: [devNull, devNull, devNull, pipe.write], newSession: true, workingDirectory: config.stateDir)
+    } catch {
+      FD.close(pipe.read)
+      FD.close(pipe.write)
+      FD.close(devNull)
+      throw error
+    }
+    FD.close(pipe.write)
+    FD.close(devNull)
+    defer { FD.close(pipe.read) }
+    let bytes = try FD.readAll(pipe.read)
+    _ = try? Processes.wait(spawned)
+    guard !bytes.isEmpty else {
+      throw ShimError.unavailable("berth-shim exited without reporting; see \(paths.shimLog)")
+    }
+    let report = try JSONDecoder().decode(ShimLaunchReport.self, from: Data(bytes))
+    if let error = report.error { throw ShimError.runtime(error) }
+    guard let pid = report.shimPid, let initPid = report.initPid else {
+      throw ShimError.protocolViolation("launch report without pids")
+    }
+    return ShimProcess(pid: pid, initPid: initPid, stateDir: config.stateDir)
+  }
+
+  /// Runs `runtime start`: the container's process begins.
+  @discardableResult
+  public func start() throws -> ShimResponse { try call(ShimRequest(op: .start)) }
+
+  public func state(execID: String? = nil) throws -> ShimResponse { try call(ShimRequest(op: .state, execID: execID)) }
+
+  public func resize(rows: UInt16, cols: UInt16, execID: String? = nil) throws {
+    try call(ShimRequest(op: .resize, execID: execID, rows: rows, cols: cols))
+  }
+
+  public func closeStdin(execID: String? = nil) throws { try call(ShimRequest(op: .closeStdin, execID: execID)) }
+
+  public func shutdown() throws { try call(ShimRequest(op: .shutdown)) }
+
+  /// Streams the process's output (and takes its stdin when `stdin`).
+  public func attach(stdin: Bool, stdout: Bool = true, stderr: Bool = true, execID: String? = nil) throws
+    -> ShimAttachment
+  {
+    try stream(ShimRequest(op: .attach, execID: execID, stdin: stdin, stdout: stdout, stderr: stderr))
+  }
+
+  /// Starts an exec process (an OCI process JSON at `processPath`); the returned stream
+  /// carries its output (and stdin when `stdin`). Its exit status: `wait(execID:)`.
+  public func exec(execID: String, processPath: String, terminal: Bool, stdin: Bool) throws -> ShimAttachment {
+    try stream(
+      ShimRequest(op: .exec, execID: execID, stdin: stdin, processPath: processPath, terminal: terminal))
+  }
+
+  /// Blocks until the process has exited and its output is drained. For init, a shim
+  /// that is already gone is answered from `exit.json`.
+  public func wait(execID: String? = nil) throws -> ShimExitStatus {
+    let response: ShimResponse
+    do {
+      response = try call(ShimRequest(op: .wait, execID: execID))
+    } catch let error as ShimError {
+      if case .request = error { throw error }
+      return try recordedExit(or: error, execID: execID)
+    } catch {
+      return try recordedExit(or: error, execID: execID)
+    }
+    return ShimExitStatus(
+      exitCode: response.exitCode ?? 255, exitedAt: response.exitedAt ?? "", oomKilled: response.oomKilled ?? false,
+      pid: response.pid ?? 0)
+  }
+
+  /// `exit.json`, if the shim wrote it.
+  public func exitStatus() -> ShimExitStatus? {
+    guard let bytes = try? Files.read(paths.exitStatus) else { return nil }
+    return try? JSONDecoder().decode(ShimExitStatus.self, from: Data(bytes))
+  }
+
+  func recordedExit(or error: any Error, execID: String?) throws -> ShimExitStatus {
+    if execID == nil || execID == "", let status = exitStatus() { return status }
+    throw ShimError.unavailable("shim at \(paths.socket) is gone (\(error)) and left no exit status")
+  }
+
+  @discardableResult
+  func call(_ request: ShimRequest) throws -> ShimResponse {
+    let fd = try ShimSocket.connect(path: paths.socket)
+    defer { FD.close(fd) }
+    return try exchange(request, on: fd)
+  }
+
+  func stream(_ request: ShimRequest) throws -> ShimAttachment {
+    let fd = try ShimSocket.connect(path: paths.socket)
+    do {
+      let response = try exchange(request, on: fd)
+      return ShimAttachment(fd: fd, terminal: response.terminal ?? false, pid: response.pid ?? 0)
+    } catch {
+      FD.close(fd)
+      throw error
+    }
+  }
+
+  func exchange(_ request: ShimRequest, on fd: Int32) throws -> ShimResponse {
+    try ShimSocket.sendAll(fd, ShimWire.controlMessage(Array(try JSONEncoder().encode(request))))
+    let header = try ShimSocket.readExactly(fd, 4)
+    guard header.count == 4 else { throw ShimError.unavailable("shim closed the connection") }
+    let length = Int(ShimWire.readBigEndian(header, at: 0))
+    guard length <= ShimWire.maxControlMessage else {
+      throw ShimError.protocolViolation("reply of \(length) bytes")
+    }
+    let body = try ShimSocket.readExactly(fd, length)
+    guard body.count == length else { throw ShimError.unavailable("shim closed the connection mid-reply") }
+    let response = try JSONDecoder().decode(ShimResponse.self, from: Data(body))
+    if let error = response.error { throw ShimError.request(error) }
+    return response
+  }
+}

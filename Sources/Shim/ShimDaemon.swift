@@ -1,0 +1,242 @@
+import CBerth
+import FoundationEssentials
+import Glibc
+import LinuxOS
+
+/// The real shim (after the double spawn): sets itself up, creates the container, reports
+/// to `launch`, then runs the event loop until the container is gone. Single-threaded.
+final class ShimDaemon {
+  static let drainTimeout: UInt64 = 2_000_000_000
+  static let finishTimeout: UInt64 = 5_000_000_000
+
+  let config: ShimConfig
+  let paths: ShimPaths
+  let runtime: RuntimeInvoker
+  let devNull: Int32
+  var listener: Int32 = -1
+  var signalFD: Int32 = -1
+  var processes: [String: ManagedProcess] = [:]
+  var connections: [ClientConnection] = []
+  var log: JSONLogWriter?
+  var exitRequested = false
+  var finishDeadline: UInt64?
+
+  init(config: ShimConfig) throws {
+    self.config = config
+    paths = ShimPaths(stateDir: config.stateDir)
+    runtime = RuntimeInvoker(binary: config.runtime, root: config.runtimeRoot, logPath: paths.runtimeLog)
+    devNull = try FD.open("/dev/null", O_RDWR)
+  }
+
+  /// Runs the shim whose state directory is `stateDir`; `readinessFD` (or -1) gets the
+  /// `ShimLaunchReport`.
+  static func main(stateDir: String, readinessFD: Int32) -> Never {
+    let daemon: ShimDaemon
+    do {
+      let bytes = try Files.read(ShimPaths(stateDir: stateDir).config)
+      daemon = try ShimDaemon(config: try JSONDecoder().decode(ShimConfig.self, from: Data(bytes)))
+      try daemon.setUp()
+      let initProcess = try daemon.createInit()
+      report(ShimLaunchReport(shimPid: getpid(), initPid: initProcess.pid), to: readinessFD)
+      // Start-up garbage (config decoding, the runtime's spawn) goes back to the kernel:
+      // one shim per container makes every idle page count.
+      trimHeap()
+    } catch {
+      printError("berth-shim: \(error)")
+      unlink(ShimPaths(stateDir: stateDir).socket)
+      unlink(ShimPaths(stateDir: stateDir).shimPID)
+      report(ShimLaunchReport(error: "\(error)"), to: readinessFD)
+      exit(1)
+    }
+    daemon.run()
+    daemon.tearDown()
+    exit(0)
+  }
+
+  /// glibc's malloc_trim(0) (not in Swift's Glibc module; looked up at run time).
+  static func trimHeap() {
+    guard let symbol = dlsym(nil, "malloc_trim") else { return }
+    typealias MallocTrim = @convention(c) (Int) -> Int32
+    _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+  }
+
+  static func report(_ report: ShimLaunchReport, to fd: Int32) {
+    guard fd >= 0 else { return }
+    if let bytes = try? JSONEncoder().encode(report) { try? FD.write(fd, Array(bytes)) }
+    FD.close(fd)
+  }
+
+  func setUp() throws {
+    try ProcessAttributes.setChildSubreaper()
+    signalFD = try sys("signalfd") { berth_signalfd_all() }
+    try sys("chdir", paths.stateDir) { chdir(paths.stateDir) }
+    try Files.writeAtomically(paths.shimPID, Array("\(getpid())".utf8))
+    listener = try ShimSocket.listen(path: paths.socket)
+    if let logPath = config.logPath, !logPath.isEmpty {
+      log = try JSONLogWriter(path: logPath, maxSize: config.logMaxSize, maxFiles: config.logMaxFiles)
+    }
+  }
+
+  func tearDown() {
+    unlink(paths.socket)
+    unlink(paths.shimPID)
+    for connection in connections { FD.close(connection.fd) }
+    connections = []
+    for process in processes.values { process.closeAll() }
+    FD.close(listener)
+  }
+
+  /// `runtime create`: the container's init then waits for `start`.
+  func createInit() throws -> ManagedProcess {
+    let process = ManagedProcess(key: "", terminal: config.terminal, stdinOnce: config.stdinOnce)
+    try launch(process, stdin: config.openStdin, consoleName: "init") { console in
+      ["create", "--bundle", config.bundle, "--pid-file", paths.initPID] + console + [config.id]
+    }
+    process.pid = try RuntimeInvoker.readPID(paths.initPID)
+    process.oomProbe = OOMProbe(pid: process.pid)
+    processes[""] = process
+    return process
+  }
+
+  /// Runs a runtime verb that starts `process` with stdio the shim holds: pipes, or a
+  /// console socket over which the runtime sends the pty master.
+  func launch(_ process: ManagedProcess, stdin: Bool, consoleName: String, arguments: ([String]) -> [String])
+    throws
+  {
+    var runtimeFDs = [devNull, devNull, devNull]
+    var containerEnds: [Int32] = []
+    var console: Int32 = -1
+    let consolePath = paths.consoleSocket(consoleName)
+    defer {
+      for fd in containerEnds { FD.close(fd) }
+      if console >= 0 {
+        FD.close(console)
+        unlink(consolePath)
+      }
+    }
+    do {
+      if process.terminal {
+        console = try ShimSocket.listen(path: consolePath)
+      } else {
+        if stdin {
+          let pipe = try FD.pipe()
+          runtimeFDs[0] = pipe.read
+          containerEnds.append(pipe.read)
+          process.stdinFD = pipe.write
+        }
+        for stream in [ShimStream.stdout, .stderr] {
+          let pipe = try FD.pipe()
+          runtimeFDs[Int(stream.rawValue)] = pipe.write
+          containerEnds.append(pipe.write)
+          process.outputs.append((pipe.read, stream))
+        }
+      }
+      try runtime.run(arguments(process.terminal ? ["--console-socket", consolePath] : []), fds: runtimeFDs)
+      if console >= 0 {
+        guard let connection = try ShimSocket.accept(console) else {
+          throw ShimError.runtime("the runtime did not send the pty master over \(consolePath)")
+        }
+        defer { FD.close(connection) }
+        let master = try FD.receiveFD(over: connection).fd
+        process.master = master
+        process.outputs = [(master, .stdout)]
+        if stdin { process.stdinFD = master }
+      }
+      for output in process.outputs { try ShimSocket.setNonBlocking(output.fd) }
+      if process.stdinFD >= 0 { try ShimSocket.setNonBlocking(process.stdinFD) }
+    } catch {
+      process.closeAll()
+      throw error
+    }
+  }
+
+  /// Reaps every child that exited; records the exits of the processes it manages.
+  func reapChildren() {
+    while true {
+      var status: Int32 = 0
+      let pid = waitpid(-1, &status, WNOHANG)
+      if pid < 0 && errno == EINTR { continue }
+      if pid <= 0 { return }
+      guard let process = processes.values.first(where: { $0.pid == pid && $0.exit == nil }) else { continue }
+      process.exit = Processes.Exit(waitStatus: status)
+      process.exitedAt = LogTimestamp.now()
+      process.oomKilled = process.oomProbe?.oomKilled ?? false
+      process.drainDeadline = LogTimestamp.monotonicNanoseconds() + Self.drainTimeout
+      finishIfDrained(process)
+    }
+  }
+
+  func finishIfDrained(_ process: ManagedProcess) {
+    if process.exit != nil && !process.finished && process.outputs.isEmpty { finish(process) }
+  }
+
+  /// The process has exited and its output is drained (or the drain timed out): record
+  /// the exit, answer waiters, end attach streams.
+  func finish(_ process: ManagedProcess) {
+    for output in process.outputs {
+      for _ in 0..<64 {
+        guard case .data(let bytes) = ShimSocket.readAvailable(output.fd) else { break }
+        deliver(bytes, of: process, stream: output.stream)
+      }
+    }
+    process.closeAll()
+    process.finished = true
+    if process.key.isEmpty {
+      log?.flush()
+      let status = ShimExitStatus(
+        exitCode: process.exit?.code ?? 255, exitedAt: process.exitedAt ?? LogTimestamp.now(),
+        oomKilled: process.oomKilled, pid: process.pid)
+      do {
+        try Files.writeAtomically(paths.exitStatus, Array(try JSONEncoder().encode(status)))
+      } catch {
+        printError("berth-shim: writing \(paths.exitStatus): \(error)")
+      }
+      finishDeadline = LogTimestamp.monotonicNanoseconds() + Self.finishTimeout
+    }
+    for connection in connections {
+      if connection.attachedKey() == process.key { connection.closeWhenFlushed = true }
+      if connection.mode == .waiting(key: process.key) {
+        reply(process.response(), to: connection)
+        connection.closeWhenFlushed = true
+      }
+    }
+  }
+
+  /// Sends output to the log (init only) and to every client attached to that stream.
+  func deliver(_ bytes: [UInt8], of process: ManagedProcess, stream: ShimStream) {
+    if process.key.isEmpty { log?.write(stream, bytes) }
+    var framed: [UInt8]?
+    for connection in connections where connection.wants(stream, of: process.key) {
+      if process.terminal {
+        connection.output += bytes
+      } else {
+        if framed == nil { framed = ShimWire.outputFrame(stream, bytes) }
+        connection.output += framed ?? []
+      }
+      if connection.output.count > ClientConnection.maxBufferedOutput {
+        printError("berth-shim: dropping a client that does not read its output")
+        drop(connection)
+      }
+    }
+  }
+
+  func reply(_ response: ShimResponse, to connection: ClientConnection) {
+    let payload = (try? JSONEncoder().encode(response)).map { Array($0) } ?? Array(#"{"error":"encoding"}"#.utf8)
+    connection.output += ShimWire.controlMessage(payload)
+  }
+
+  /// Closes a client; an attached client that fed stdin ends it when stdinOnce says so.
+  func drop(_ connection: ClientConnection) {
+    guard let index = connections.firstIndex(where: { $0 === connection }) else { return }
+    connections.remove(at: index)
+    if !connection.inputClosed { stdinEnded(connection) }
+    FD.close(connection.fd)
+  }
+
+  func stdinEnded(_ connection: ClientConnection) {
+    connection.inputClosed = true
+    guard case .attached(let key, true, _, _) = connection.mode, let process = processes[key], process.stdinOnce
+    else { return }
+    process.requestCloseStdin()
+  }
+}
