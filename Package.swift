@@ -26,6 +26,8 @@ let package = Package(
 
     // Plain spec types, no I/O.
     .target(name: "OCI"),
+    // Codable JSON without Foundation, for the binaries on the container start path.
+    .target(name: "JSONCoding"),
     // Typed syscall wrappers.
     .target(name: "LinuxOS", dependencies: ["CBerth"]),
     .target(name: "Cgroups", dependencies: ["OCI", "CCgroupBPF"]),
@@ -34,8 +36,8 @@ let package = Package(
     // (CSeccompShim: the few syscalls it makes that Glibc's module does not expose).
     .target(name: "CSeccompShim"),
     .executableTarget(name: "seccomp-probe", dependencies: ["Seccomp", "OCI", "CSeccompShim"]),
-    .target(name: "Runtime", dependencies: ["OCI", "LinuxOS", "Cgroups", "Seccomp", "CBerth"]),
-    .target(name: "RuntimeCommands", dependencies: ["Runtime", "OCI", "LinuxOS", "Cgroups", "Seccomp"]),
+    .target(name: "Runtime", dependencies: ["OCI", "LinuxOS", "Cgroups", "Seccomp", "CBerth", "JSONCoding"]),
+    .target(name: "RuntimeCommands", dependencies: ["Runtime", "OCI", "LinuxOS", "Cgroups", "Seccomp", "JSONCoding"]),
     .executableTarget(name: "berth-runtime", dependencies: ["RuntimeCommands"]),
 
     // Images.
@@ -51,10 +53,11 @@ let package = Package(
       dependencies: [
         "EngineAPI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
       ]),
-    .target(name: "Shim", dependencies: ["LinuxOS", "OCI"]),
+    .target(name: "Shim", dependencies: ["LinuxOS", "OCI", "JSONCoding"]),
     .executableTarget(name: "berth-shim", dependencies: ["Shim"]),
-    .target(name: "Daemon", dependencies: ["EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp"]),
+    .target(name: "Daemon", dependencies: ["EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups"]),
     .executableTarget(name: "berthd", dependencies: ["Daemon", "DaemonHTTP"]),
 
     // The CLI: a synchronous Engine API client (no NIO: the CLI must start fast) and Docker's verbs.
@@ -68,6 +71,7 @@ let package = Package(
     .testTarget(name: "ShimTests", dependencies: ["Shim", "OCI", "LinuxOS"]),
     .testTarget(name: "DaemonTests", dependencies: ["Daemon", "DaemonHTTP", "EngineAPI", "Images", "OCI"]),
     .testTarget(name: "OCITests", dependencies: ["OCI"]),
+    .testTarget(name: "JSONCodingTests", dependencies: ["JSONCoding", "OCI"]),
     .testTarget(name: "LinuxOSTests", dependencies: ["LinuxOS"]),
     .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "LinuxOS", "OCI"]),
     .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "OCI"]),

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 import OCI
@@ -8,7 +8,7 @@ import OCI
 public enum HookRunner {
   public static func run(_ hooks: [Hook], phase: String, state: ContainerState) throws {
     guard !hooks.isEmpty else { return }
-    let json = Array(try JSONEncoder().encode(state))
+    let json = (try JSON.encode(state))
     for (index, hook) in hooks.enumerated() {
       let (readEnd, writeEnd) = try FD.pipe()
       let pid: pid_t

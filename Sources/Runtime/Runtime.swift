@@ -1,5 +1,5 @@
 import Cgroups
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 import OCI

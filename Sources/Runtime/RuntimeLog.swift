@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 
@@ -27,7 +27,7 @@ public final class RuntimeLog: @unchecked Sendable {
     let line: String
     if json {
       let entry = ["level": level, "msg": message, "time": time]
-      let bytes = (try? JSONEncoder().encode(entry)) ?? Data()
+      let bytes = (try? JSON.encode(entry)) ?? []
       line = String(decoding: bytes, as: UTF8.self) + "\n"
     } else {
       line = "time=\"\(time)\" level=\(level) msg=\"\(message)\"\n"

@@ -1,5 +1,5 @@
 import Cgroups
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 import OCI
@@ -24,7 +24,7 @@ public struct StateStore: Sendable {
       throw RuntimeError("container does not exist")
     }
     do {
-      return try JSONDecoder().decode(ContainerRecord.self, from: Data(bytes))
+      return try JSON.decode(ContainerRecord.self, from: bytes)
     } catch {
       throw RuntimeError("container \(id): unreadable state \(recordPath(id)): \(error)")
     }
@@ -32,7 +32,7 @@ public struct StateStore: Sendable {
 
   public func save(_ record: ContainerRecord) throws {
     // Runtime state is gone at reboot (like runc's): atomic, but not worth an fsync.
-    try Files.writeAtomically(recordPath(record.id), Array(JSONEncoder().encode(record)), mode: 0o600, durable: false)
+    try Files.writeAtomically(recordPath(record.id), (try JSON.encode(record)), mode: 0o600, durable: false)
   }
 
   public func ids() -> [String] {

@@ -1,5 +1,5 @@
 import CBerth
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 import OCI
@@ -29,9 +29,9 @@ enum BundlePath {
       throw RuntimeError("cannot read the bundle's config.json (\(path)): \(error)")
     }
     do {
-      return try JSONDecoder().decode(Spec.self, from: Data(bytes))
+      return try JSON.decode(Spec.self, from: bytes)
     } catch {
-      throw RuntimeError("invalid config.json (\(path)): \(error)")
+      throw RuntimeError("invalid config.json (\(path)): \(JSON.describe(error))")
     }
   }
 }

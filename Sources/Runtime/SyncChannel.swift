@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 
@@ -38,7 +38,7 @@ public struct SyncChannel {
   public init(fd: Int32) { self.fd = fd }
 
   public func send<T: Encodable>(_ value: T) throws {
-    let body = Array(try JSONEncoder().encode(value))
+    let body = (try JSON.encode(value))
     let length = UInt32(body.count)
     let header: [UInt8] = [
       UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff),
@@ -50,7 +50,7 @@ public struct SyncChannel {
     let header = try readExactly(4)
     let length = header.reduce(0) { ($0 << 8) | Int($1) }
     guard length <= 64 << 20 else { throw RuntimeError("sync message too large: \(length) bytes") }
-    return try JSONDecoder().decode(T.self, from: Data(try readExactly(length)))
+    return try JSON.decode(T.self, from: try readExactly(length))
   }
 
   /// Receives a message and turns a `failure` from the other side into a thrown error.

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 import OCI
@@ -155,9 +155,8 @@ struct CommandContext {
     let bundle = parsed.value("bundle") ?? "."
     let path = "\(bundle)/config.json"
     if Files.exists(path) { throw RuntimeError("File \(path) exists. Remove it first") }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    try Files.writeAtomically(path, Array(try encoder.encode(DefaultSpec.make())) + [10])
+    let json = try JSON.encode(DefaultSpec.make(), options: .init(pretty: true, sortedKeys: true))
+    try Files.writeAtomically(path, json + [10])
     return 0
   }
 }

@@ -1,13 +1,10 @@
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 
 enum JSONOutput {
   static func print<T: Encodable>(_ value: T, pretty: Bool = true) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = pretty ? [.prettyPrinted, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
-    let data = try encoder.encode(value)
-    Swift.print(String(decoding: data, as: UTF8.self))
+    Swift.print(String(decoding: try JSON.encode(value, options: .init(pretty: pretty)), as: UTF8.self))
   }
 }
 

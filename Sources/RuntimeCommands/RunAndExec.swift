@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 import OCI
@@ -42,7 +42,7 @@ extension CommandContext {
 
   func wantsTerminal(bundle: String) throws -> Bool {
     let bytes = try Files.read("\(bundle)/config.json")
-    let spec = try JSONDecoder().decode(Spec.self, from: Data(bytes))
+    let spec = try JSON.decode(Spec.self, from: bytes)
     return spec.process?.terminal == true
   }
 
@@ -88,7 +88,7 @@ extension CommandContext {
     if let path = parsed.value("process") {
       let bytes = try Files.read(path)
       do {
-        return try JSONDecoder().decode(OCI.Process.self, from: Data(bytes))
+        return try JSON.decode(OCI.Process.self, from: bytes)
       } catch {
         throw RuntimeError("invalid process JSON \(path): \(error)")
       }

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 import OCI
@@ -22,7 +22,7 @@ extension CommandContext {
     if let source = parsed.value("resources") {
       let bytes = source == "-" ? try FD.readAll(0) : try Files.read(source)
       do {
-        resources = try JSONDecoder().decode(Resources.self, from: Data(bytes))
+        resources = try JSON.decode(Resources.self, from: bytes)
       } catch {
         throw RuntimeError("invalid resources JSON: \(error)")
       }

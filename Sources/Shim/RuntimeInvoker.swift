@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 
@@ -34,7 +34,7 @@ struct RuntimeInvoker {
     guard let bytes = try? Files.read(logPath), bytes.count > offset else { return nil }
     var found: String?
     for line in bytes[offset...].split(separator: 0x0a) {
-      guard let entry = try? JSONDecoder().decode(Entry.self, from: Data(line)) else { continue }
+      guard let entry = try? JSON.decode(Entry.self, from: Array(line)) else { continue }
       if entry.level == "error", let msg = entry.msg { found = msg }
     }
     return found

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 
@@ -24,9 +24,7 @@ public struct ShimClient: Sendable {
   public static func launch(_ config: ShimConfig, shimBinary: String) throws -> ShimProcess {
     let paths = ShimPaths(stateDir: config.stateDir)
     try Files.makeDirectories(config.stateDir, mode: 0o711)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    try Files.writeAtomically(paths.config, Array(try encoder.encode(config)), mode: 0o600)
+    try Files.writeAtomically(paths.config, try JSON.encode(config, options: .init(sortedKeys: true)), mode: 0o600)
     unlink(paths.exitStatus)
     let pipe = try FD.pipe()
     let devNull: Int32
@@ -56,7 +54,7 @@ public struct ShimClient: Sendable {
     guard !bytes.isEmpty else {
       throw ShimError.unavailable("berth-shim exited without reporting; see \(paths.shimLog)")
     }
-    let report = try JSONDecoder().decode(ShimLaunchReport.self, from: Data(bytes))
+    let report = try JSON.decode(ShimLaunchReport.self, from: bytes)
     if let error = report.error { throw ShimError.runtime(error) }
     guard let pid = report.shimPid, let initPid = report.initPid else {
       throw ShimError.protocolViolation("launch report without pids")
@@ -112,7 +110,7 @@ public struct ShimClient: Sendable {
   /// `exit.json`, if the shim wrote it.
   public func exitStatus() -> ShimExitStatus? {
     guard let bytes = try? Files.read(paths.exitStatus) else { return nil }
-    return try? JSONDecoder().decode(ShimExitStatus.self, from: Data(bytes))
+    return try? JSON.decode(ShimExitStatus.self, from: bytes)
   }
 
   func recordedExit(or error: any Error, execID: String?) throws -> ShimExitStatus {
@@ -139,7 +137,7 @@ public struct ShimClient: Sendable {
   }
 
   func exchange(_ request: ShimRequest, on fd: Int32) throws -> ShimResponse {
-    try ShimSocket.sendAll(fd, ShimWire.controlMessage(Array(try JSONEncoder().encode(request))))
+    try ShimSocket.sendAll(fd, ShimWire.controlMessage((try JSON.encode(request))))
     let header = try ShimSocket.readExactly(fd, 4)
     guard header.count == 4 else { throw ShimError.unavailable("shim closed the connection") }
     let length = Int(ShimWire.readBigEndian(header, at: 0))
@@ -148,7 +146,7 @@ public struct ShimClient: Sendable {
     }
     let body = try ShimSocket.readExactly(fd, length)
     guard body.count == length else { throw ShimError.unavailable("shim closed the connection mid-reply") }
-    let response = try JSONDecoder().decode(ShimResponse.self, from: Data(body))
+    let response = try JSON.decode(ShimResponse.self, from: body)
     if let error = response.error { throw ShimError.request(error) }
     return response
   }

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 
@@ -54,13 +54,13 @@ public enum ShimCommand {
   static func launchHelper(stateDir: String, hold: Bool) -> Never {
     do {
       let bytes = try Files.read(ShimPaths(stateDir: stateDir).config)
-      let config = try JSONDecoder().decode(ShimConfig.self, from: Data(bytes))
+      let config = try JSON.decode(ShimConfig.self, from: bytes)
       guard let binary = SelfExecutable.path() else {
         throw ShimError.unavailable("cannot resolve /proc/self/exe")
       }
       let shim = try ShimClient.launch(config, shimBinary: binary)
       let report = ShimLaunchReport(shimPid: shim.pid, initPid: shim.initPid)
-      try FD.write(1, Array(try JSONEncoder().encode(report)) + [0x0a])
+      try FD.write(1, (try JSON.encode(report)) + [0x0a])
     } catch {
       printError("berth-shim launch: \(error)")
       exit(1)

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 
@@ -18,7 +18,7 @@ extension ShimDaemon {
       }
       let response: ShimResponse?
       do {
-        let request = try JSONDecoder().decode(ShimRequest.self, from: Data(message))
+        let request = try JSON.decode(ShimRequest.self, from: message)
         response = try serve(request, on: connection)
       } catch {
         response = ShimResponse(error: "\(error)")

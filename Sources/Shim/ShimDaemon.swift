@@ -1,5 +1,5 @@
 import CBerth
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 
@@ -34,7 +34,7 @@ final class ShimDaemon {
     let daemon: ShimDaemon
     do {
       let bytes = try Files.read(ShimPaths(stateDir: stateDir).config)
-      daemon = try ShimDaemon(config: try JSONDecoder().decode(ShimConfig.self, from: Data(bytes)))
+      daemon = try ShimDaemon(config: try JSON.decode(ShimConfig.self, from: bytes))
       try daemon.setUp()
       let initProcess = try daemon.createInit()
       report(ShimLaunchReport(shimPid: getpid(), initPid: initProcess.pid), to: readinessFD)
@@ -62,7 +62,7 @@ final class ShimDaemon {
 
   static func report(_ report: ShimLaunchReport, to fd: Int32) {
     guard fd >= 0 else { return }
-    if let bytes = try? JSONEncoder().encode(report) { try? FD.write(fd, Array(bytes)) }
+    if let bytes = try? JSON.encode(report) { try? FD.write(fd, bytes) }
     FD.close(fd)
   }
 
@@ -187,7 +187,7 @@ final class ShimDaemon {
         exitCode: process.exit?.code ?? 255, exitedAt: process.exitedAt ?? LogTimestamp.now(),
         oomKilled: process.oomKilled, pid: process.pid)
       do {
-        try Files.writeAtomically(paths.exitStatus, Array(try JSONEncoder().encode(status)))
+        try Files.writeAtomically(paths.exitStatus, (try JSON.encode(status)))
       } catch {
         printError("berth-shim: writing \(paths.exitStatus): \(error)")
       }
@@ -221,7 +221,7 @@ final class ShimDaemon {
   }
 
   func reply(_ response: ShimResponse, to connection: ClientConnection) {
-    let payload = (try? JSONEncoder().encode(response)).map { Array($0) } ?? Array(#"{"error":"encoding"}"#.utf8)
+    let payload = (try? JSON.encode(response)) ?? Array(#"{"error":"encoding"}"#.utf8)
     connection.output += ShimWire.controlMessage(payload)
   }
 

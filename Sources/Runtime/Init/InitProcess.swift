@@ -1,5 +1,5 @@
 import CBerth
-import FoundationEssentials
+import JSONCoding
 import Glibc
 import LinuxOS
 import OCI
