@@ -21,7 +21,9 @@ public enum Files {
 
   /// Replaces `path` atomically: a crash leaves the old or the new content, never a torn file.
   /// `durable: false` skips the fsyncs, for state that does not outlive a reboot (/run).
-  public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true) throws {
+  public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true)
+    throws
+  {
     let directory = parent(of: path)
     let temporary = "\(path).tmp-\(getpid())"
     let fd = try FD.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: mode)

@@ -43,14 +43,18 @@ struct Launcher {
     var fds: [Int32] = [0, 1, 2]
     if config.preservedFDs > 0 { fds += (0..<Int32(config.preservedFDs)).map { 3 + $0 } }
     fds += [childEnd, fifoFD ?? -1, consoleSocketFD ?? -1]
+    PhaseTrace.mark("spawning init")
     let stageOne = try Processes.spawn(
       "/proc/self/exe", ["berth-runtime", "init"],
-      environment: ["\(InitProcess.syncFDVariable)=\(config.syncFD)"], fds: fds, execFD: executable)
+      environment: ["\(InitProcess.syncFDVariable)=\(config.syncFD)"] + PhaseTrace.environment, fds: fds,
+      execFD: executable)
+    PhaseTrace.mark("init spawned")
     let channel = SyncChannel(fd: parentEnd)
     do {
       try channel.send(config)
       // Work that needs no init (the cgroup's creation) overlaps its start-up.
       try prepare()
+      PhaseTrace.mark("cgroup prepared")
       while true {
         let message = try channel.receive(SyncMessage.self)
         switch message.kind {

@@ -34,6 +34,7 @@ public struct Runtime: Sendable {
     let rootfs = BundlePath.realPath(rootPath.hasPrefix("/") ? rootPath : "\(bundle)/\(rootPath)")
     guard Files.isDirectory(rootfs) else { throw RuntimeError("rootfs (\(rootfs)) does not exist") }
     let plan = try NamespacePlan(spec.linux?.namespaces ?? [])
+    PhaseTrace.mark("spec loaded")
 
     try Files.makeDirectories(store.root, mode: 0o711)
     guard mkdir(store.directory(id), 0o711) == 0 else {
@@ -71,6 +72,7 @@ public struct Runtime: Sendable {
         try manager.apply(DeviceNodes.withDefaultRules(spec.linux?.resources, devices: spec.linux?.devices ?? []))
       }
       launchedPID = started.pid
+      PhaseTrace.mark("container process forked")
       defer { FD.close(started.channel.fd) }
       hookState.pid = started.pid
       let record = ContainerRecord(
@@ -90,6 +92,7 @@ public struct Runtime: Sendable {
         try started.proceedAndPlace(in: manager, alreadyPlaced: true)
       }
       _ = try started.channel.expect(SyncMessage.Kind.ready)
+      PhaseTrace.mark("ready")
       if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: started.pid) }
       return Created(record: record)
     } catch {
@@ -123,6 +126,7 @@ public struct Runtime: Sendable {
       }
     }
     unlink(fifo)
+    PhaseTrace.mark("started")
     var state = store.state(of: record)
     state.status = "running"
     do {

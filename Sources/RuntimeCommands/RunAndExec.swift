@@ -32,7 +32,9 @@ extension CommandContext {
       try runtime.start(id: id)
       guard let foreground else { return 0 }
       let status = foreground.wait(for: created.record.pid, master: master)
+      PhaseTrace.mark("container exited")
       if !parsed.flag("keep") { try? runtime.delete(id: id, force: true) }
+      PhaseTrace.mark("deleted")
       return status
     } catch {
       try? runtime.delete(id: id, force: true)

@@ -14,6 +14,7 @@ public enum RuntimeCLI {
   ]
 
   public static func main(_ arguments: [String]) -> Never {
+    PhaseTrace.mark("start \(arguments.dropFirst().first ?? "")")
     if arguments.count > 1, arguments[1] == "init" { InitProcess.main() }
     do {
       let (global, rest) = try ArgumentParser.parse(arguments.dropFirst(), flags: globalFlags, stopAtPositional: true)

@@ -18,6 +18,7 @@ public enum InitProcess {
     let channel = SyncChannel(fd: fd)
     do {
       let config = try channel.receive(InitConfig.self)
+      PhaseTrace.mark("init: config received")
       try stageOne(config, channel)
     } catch {
       try? channel.send(SyncMessage(.failure, message: "\(error)"))
@@ -50,6 +51,7 @@ public enum InitProcess {
     // The cgroup namespace waits until the container process is in its cgroup (stage 2).
     let flags = config.newNamespaceFlags & ~NamespaceKind.user.cloneFlag & ~NamespaceKind.cgroup.cloneFlag
     if flags != 0 { try Namespaces.unshare(flags) }
+    PhaseTrace.mark("init: namespaces made")
     let child = berth_fork()
     if child < 0 { throw SystemError("fork", errno: errno, "container process") }
     if child == 0 {
@@ -83,6 +85,7 @@ public enum InitProcess {
     // A closed channel must give EPIPE, not kill us; restored before execve.
     signal(SIGPIPE, SIG_IGN)
     let proceed = try channel.expect(.proceed)
+    PhaseTrace.mark("init: proceed")
     var hookState = config.hookState
     hookState.pid = proceed.pid ?? 0
     let process = config.process
@@ -97,7 +100,9 @@ public enum InitProcess {
       // made read-only (readonlyPaths), as runc does.
       try rootfs.prepare()
     }
+    PhaseTrace.mark("init: rootfs ready")
     try placement.pass()
+    PhaseTrace.mark("init: placed")
     if process.terminal == true {
       guard config.hasConsoleSocket else {
         throw RuntimeError("process.terminal is set but no console socket was given")
@@ -128,6 +133,7 @@ public enum InitProcess {
     _ = umask(mode_t(process.user.umask ?? 0o022))
 
     try channel.send(SyncMessage(.ready))
+    PhaseTrace.mark("init: ready sent")
     if config.mode == .create {
       try waitForStart(fifoFD: config.fifoFD)
       try HookRunner.run(config.spec.hooks?.startContainer ?? [], phase: "startContainer", state: hookState)

@@ -25,15 +25,23 @@ struct RootfsSetup {
     // The rootfs must be a mount point for pivot_root.
     try Mounts.mount(source: rootfs, target: rootfs, type: nil, flags: MountFlag.bind | MountFlag.recursive)
     let mounts = spec.mounts ?? []
-    for mount in mounts { try mountOne(mount) }
+    PhaseTrace.mark("rootfs: root bound")
+    for mount in mounts {
+      try mountOne(mount)
+      PhaseTrace.mark("rootfs: mounted \(mount.destination)")
+    }
     let devIsTmpfs = mounts.contains {
       SecurePath.clean($0.destination) == "/dev" && $0.type != "bind" && !MountOptions($0.options ?? []).isBind
     }
+    PhaseTrace.mark("rootfs: mounts done")
     try DeviceNodes.create(
       in: rootfs, devices: spec.linux?.devices ?? [], includeDefaults: devIsTmpfs, bindFromHost: inUserNamespace)
+    PhaseTrace.mark("rootfs: device nodes")
     if devIsTmpfs { try DeviceNodes.createLinks(in: rootfs) }
     try HookRunner.run(spec.hooks?.createContainer ?? [], phase: "createContainer", state: hookState)
+    PhaseTrace.mark("rootfs: devices and hooks")
     try pivot()
+    PhaseTrace.mark("rootfs: pivoted")
     if config.newNamespaceFlags & NamespaceKind.uts.cloneFlag != 0 {
       if let hostname = spec.hostname, !hostname.isEmpty { try ProcessAttributes.setHostname(hostname) }
       if let domain = spec.domainname, !domain.isEmpty { try ProcessAttributes.setDomainname(domain) }
@@ -54,7 +62,9 @@ struct RootfsSetup {
     let type = mount.type ?? (options.isBind ? "bind" : "")
     let destination = try SecurePath.resolve(root: rootfs, mount.destination)
     if type == "cgroup" || type == "cgroup2" {
-      try placement.pass()
+      // Binds of the container's cgroup directories need no placement; a mount inside
+      // the container's own cgroup namespace does (its root is set at unshare time).
+      if config.newNamespaceFlags & NamespaceKind.cgroup.cloneFlag != 0 { try placement.pass() }
       try CgroupMounts.mount(at: destination, options: options, config: config)
     } else if options.isBind || type == "bind" {
       try bindMount(mount, destination: destination, options: options)
