@@ -1,0 +1,56 @@
+/// Every command, by the names docker gives them.
+enum CommandRegistry {
+  static let topLevel: [String: Command] = [
+    "attach": AttachCommand.command, "create": CreateCommand.command, "diff": DiffCommand.command,
+    "events": EventsCommand.command, "exec": ExecCommand.command, "history": HistoryCommand.command,
+    "images": ImagesCommand.command, "import": ImportCommand.command, "info": InfoCommand.command,
+    "inspect": InspectCommand.command, "kill": KillCommand.command, "load": LoadCommand.command,
+    "logs": LogsCommand.command, "pause": PauseCommand.command, "port": PortCommand.command, "ps": PsCommand.command,
+    "pull": PullCommand.command, "rename": RenameCommand.command, "restart": RestartCommand.command,
+    "rm": RmCommand.command, "rmi": RmiCommand.command, "run": RunCommand.command, "save": SaveCommand.command,
+    "start": StartCommand.command, "stats": StatsCommand.command, "stop": StopCommand.command,
+    "tag": TagCommand.command,
+    "top": TopCommand.command, "unpause": UnpauseCommand.command, "update": UpdateCommand.command,
+    "version": VersionCommand.command, "wait": WaitCommand.command,
+  ]
+
+  static let groups: [String: CommandGroup] = [
+    "container": CommandGroup(
+      summary: "Manage containers",
+      commands: [
+        "attach": AttachCommand.command, "create": CreateCommand.command, "diff": DiffCommand.command,
+        "exec": ExecCommand.command,
+        "inspect": InspectCommand.typed(
+          "container inspect", "container", summary: "Display detailed information on one or more containers"),
+        "kill": KillCommand.command, "logs": LogsCommand.command, "ls": PsCommand.command, "list": PsCommand.command,
+        "ps": PsCommand.command, "pause": PauseCommand.command, "port": PortCommand.command,
+        "prune": SystemCommands.containerPrune, "rename": RenameCommand.command, "restart": RestartCommand.command,
+        "rm": RmCommand.command, "remove": RmCommand.command, "run": RunCommand.command, "start": StartCommand.command,
+        "stats": StatsCommand.command, "stop": StopCommand.command, "top": TopCommand.command,
+        "unpause": UnpauseCommand.command, "update": UpdateCommand.command, "wait": WaitCommand.command,
+      ]),
+    "image": CommandGroup(
+      summary: "Manage images",
+      commands: [
+        "history": HistoryCommand.command, "import": ImportCommand.command,
+        "inspect": InspectCommand.typed(
+          "image inspect", "image", summary: "Display detailed information on one or more images"),
+        "load": LoadCommand.command, "ls": ImagesCommand.command, "list": ImagesCommand.command,
+        "prune": ImagePruneCommand.command, "pull": PullCommand.command, "rm": RmiCommand.command,
+        "remove": RmiCommand.command, "save": SaveCommand.command, "tag": TagCommand.command,
+      ]),
+    "volume": CommandGroup(
+      summary: "Manage volumes",
+      commands: [
+        "create": VolumeCommands.create, "ls": VolumeCommands.list, "list": VolumeCommands.list,
+        "inspect": VolumeCommands.inspect, "rm": VolumeCommands.remove, "remove": VolumeCommands.remove,
+        "prune": VolumeCommands.prune,
+      ]),
+    "system": CommandGroup(
+      summary: "Manage Berth",
+      commands: [
+        "df": SystemCommands.df, "info": InfoCommand.command, "prune": SystemCommands.prune,
+        "events": EventsCommand.command,
+      ]),
+  ]
+}

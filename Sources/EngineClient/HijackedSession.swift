@@ -1,0 +1,113 @@
+import EngineAPI
+import Glibc
+import LinuxOS
+
+/// Pumps a hijacked attach/exec connection: stdin → socket, socket → stdout/stderr
+/// (demultiplexed unless TTY), with signals (resize, forwarding) handled in the same
+/// poll(2) loop. Returns when the daemon closes the output side.
+public struct HijackedSession {
+  public var socket: UnixSocket
+  public var tty: Bool
+  /// Where stdin comes from (nil: no stdin attached).
+  public var inputFD: Int32?
+  public var stdoutFD: Int32 = 1
+  public var stderrFD: Int32 = 2
+  /// Called for each signal caught by `signals` (e.g. SIGWINCH → resize).
+  public var signals: SignalWatcher?
+  public var onSignal: (Int32) -> Void = { _ in }
+  /// Half-close the socket once stdin ends (docker does; the output keeps flowing).
+  public var closeWriteOnInputEOF = true
+
+  public init(socket: UnixSocket, tty: Bool, inputFD: Int32?) {
+    self.socket = socket
+    self.tty = tty
+    self.inputFD = inputFD
+  }
+
+  /// Runs until the output stream ends.
+  public func run() throws {
+    var demuxer = StreamDemuxer()
+    var input = inputFD
+    // Output that arrived together with the 101 head.
+    if socket.hasBuffered {
+      try deliver(socket.takeBuffered(), demuxer: &demuxer)
+    }
+    while true {
+      var fds: [pollfd] = [pollfd(fd: socket.fd, events: Int16(POLLIN), revents: 0)]
+      if let input { fds.append(pollfd(fd: input, events: Int16(POLLIN), revents: 0)) }
+      if let signals { fds.append(pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0)) }
+      let ready = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), -1) }
+      if ready < 0 {
+        if errno == EINTR { continue }
+        throw SystemError("poll", errno: errno)
+      }
+      var index = 1
+      if let inputFD = input {
+        let revents = fds[index].revents
+        index += 1
+        if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+          let bytes = (try? FD.read(inputFD, max: 32 * 1024)) ?? []
+          if bytes.isEmpty {
+            input = nil
+            if closeWriteOnInputEOF { socket.shutdownWrite() }
+          } else {
+            do {
+              try socket.write(bytes)
+            } catch {
+              input = nil
+            }
+          }
+        }
+      }
+      if let signals {
+        if fds[index].revents != 0 {
+          for s in signals.drain() { onSignal(s) }
+        }
+      }
+      if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+        let bytes: [UInt8]
+        do {
+          bytes = try socket.readSome()
+        } catch let error as SystemError where error.errno == ECONNRESET {
+          bytes = []
+        }
+        if bytes.isEmpty { return }
+        try deliver(bytes, demuxer: &demuxer)
+      }
+    }
+  }
+
+  private func deliver(_ bytes: [UInt8], demuxer: inout StreamDemuxer) throws {
+    if tty {
+      try? FD.write(stdoutFD, bytes)
+      return
+    }
+    for frame in demuxer.feed(bytes) {
+      try? FD.write(frame.stream == .stderr ? stderrFD : stdoutFD, frame.bytes)
+    }
+  }
+}
+
+/// Writes a (non-hijacked) log stream: demultiplexes frames unless TTY.
+public struct OutputCopier {
+  var demuxer = StreamDemuxer()
+  let tty: Bool
+  let stdoutFD: Int32
+  let stderrFD: Int32
+
+  public init(tty: Bool, stdoutFD: Int32 = 1, stderrFD: Int32 = 2) {
+    self.tty = tty
+    self.stdoutFD = stdoutFD
+    self.stderrFD = stderrFD
+  }
+
+  public mutating func write(_ bytes: [UInt8]) {
+    if tty {
+      try? FD.write(stdoutFD, bytes)
+      return
+    }
+    for frame in demuxer.feed(bytes) {
+      try? FD.write(frame.stream == .stderr ? stderrFD : stdoutFD, frame.bytes)
+    }
+  }
+}
