@@ -30,7 +30,8 @@ struct RawResponse: Sendable {
   var text: String { String(decoding: body, as: UTF8.self) }
 }
 
-/// A deliberately tiny HTTP/1.1 client on a unix socket: blocking, with a 10 s read timeout.
+/// A deliberately tiny HTTP/1.1 client on a unix socket: blocking, with a 60 s read timeout (a guard against hangs,
+/// generous because the whole suite runs in parallel on 2 cores).
 final class RawHTTPClient: @unchecked Sendable {
   let fd: Int32
   private var buffer: [UInt8] = []
@@ -44,7 +45,7 @@ final class RawHTTPClient: @unchecked Sendable {
     withUnsafeMutableBytes(of: &addr.sun_path) { raw in
       for (i, b) in path.enumerated() where i < raw.count - 1 { raw[i] = b }
     }
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    var timeout = timeval(tv_sec: 60, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     let rc = withUnsafePointer(to: &addr) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {

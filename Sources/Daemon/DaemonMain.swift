@@ -1,0 +1,97 @@
+// berthd's start-up: flags, directories, binaries, the engine, signals.
+import LinuxOS
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+public struct DaemonOptions: Sendable {
+  public var dataRoot = "/var/lib/berth"
+  public var execRoot = "/run/berth"
+  public var hosts: [String] = []
+  public var logLevel = "info"
+  public var configFile: String?
+
+  public init(parsing args: [String]) throws {
+    var i = 0
+    func value(_ flag: String) throws -> String {
+      if let eq = args[i].firstIndex(of: "=") { return String(args[i][args[i].index(after: eq)...]) }
+      i += 1
+      guard i < args.count else { throw DaemonError.invalid("flag needs an argument: \(flag)") }
+      return args[i]
+    }
+    while i < args.count {
+      let a = args[i]
+      let name = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
+      switch name {
+      case "--data-root": dataRoot = try value(name)
+      case "--exec-root": execRoot = try value(name)
+      case "-H", "--host": hosts.append(try value(name))
+      case "--log-level", "-l": logLevel = try value(name)
+      case "--config-file": configFile = try value(name)
+      case "-h", "--help":
+        print("Usage: berthd [--data-root DIR] [--exec-root DIR] [-H unix:///path]... [--log-level LEVEL]")
+        exit(0)
+      default: throw DaemonError.invalid("unknown flag: \(a)")
+      }
+      i += 1
+    }
+    if hosts.isEmpty { hosts = ["unix://\(execRoot)/berth.sock"] }
+  }
+}
+
+public enum DaemonMain {
+  /// Finds a sibling binary next to berthd, else in PATH.
+  static func locate(_ name: String) -> String? {
+    if let me = SelfExecutable.path() {
+      let candidate = Files.parent(of: me) + "/" + name
+      if access(candidate, X_OK) == 0 { return candidate }
+    }
+    for dir in (getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin").split(separator: ":") {
+      let candidate = "\(dir)/\(name)"
+      if access(candidate, X_OK) == 0 { return candidate }
+    }
+    return nil
+  }
+
+  /// Starts the engine, calls `serve` (which returns a stop function), and runs until
+  /// SIGTERM/SIGINT. Containers keep running (live restore).
+  public static func run(
+    _ options: DaemonOptions, serve: (Engine) async throws -> @Sendable () async -> Void
+  ) async -> Int32 {
+    // Block the signals before any thread starts, so only the sigwait thread sees them.
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGTERM)
+    sigaddset(&set, SIGINT)
+    pthread_sigmask(SIG_BLOCK, &set, nil)
+    // A client or a pipe that goes away must be an EPIPE, never a dead daemon.
+    signal(SIGPIPE, SIG_IGN)
+    guard let runtime = locate("berth-runtime"), let shim = locate("berth-shim") else {
+      printError("berthd: berth-runtime and berth-shim must be next to berthd or in PATH")
+      return 1
+    }
+    do {
+      let engine = try Engine(
+        config: EngineConfig(
+          dataRoot: options.dataRoot, execRoot: options.execRoot, runtimeBinary: runtime, shimBinary: shim))
+      await engine.restore()
+      let stop = try await serve(engine)
+      let blocked = set
+      let sig = await withCheckedContinuation { (c: CheckedContinuation<Int32, Never>) in
+        BlockingThread.detach {
+          var wanted = blocked
+          var s: Int32 = 0
+          sigwait(&wanted, &s)
+          c.resume(returning: s)
+        }
+      }
+      printError("berthd: received signal \(sig), shutting down (containers keep running)")
+      await stop()
+      return 0
+    } catch {
+      printError("berthd: \(error)")
+      return 1
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// Attach: to a running container's shim, or (docker run's order) to a created one as soon
+// as start has launched its shim and before the process runs.
+import EngineAPI
+import Shim
+
+extension Engine {
+  public func attachContainer(id ref: String, options: ContainerAttachOptions, stream: any HijackedStream) async throws
+  {
+    try await mapErrors {
+      let record = try record(ref)
+      let id = record.id
+      if !record.state.isRunning {
+        let launched = await withCheckedContinuation { launchWaiters[id, default: []].append($0) }
+        guard launched else { return }
+      }
+      let client = shimClient(id)
+      let attachment = try await BlockingThread.run {
+        try client.attach(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
+      }
+      if connectedAttachers[id] != nil { connectedAttachers[id, default: 0] += 1 }
+      let tty = attachment.terminal
+      let input: Task<Void, Never>? =
+        options.stdin
+        ? Task {
+          while let bytes = try? await stream.read() {
+            try? await BlockingThread.run { try attachment.write(bytes) }
+          }
+          attachment.closeWrite()
+        } : nil
+      defer { input?.cancel() }
+      while let chunk = try await BlockingThread.run({ try attachment.read() }) {
+        let s: StdStream = chunk.stream == .stderr ? .stderr : .stdout
+        try await stream.writeOutput(chunk.bytes, stream: s, tty: tty)
+      }
+    }
+  }
+
+  public func resizeContainer(id ref: String, height: Int, width: Int) async throws {
+    try await mapErrors {
+      let record = try record(ref)
+      guard record.state.isRunning else {
+        throw DaemonError.conflict("cannot resize container: container \(record.id) is not running")
+      }
+      let client = shimClient(record.id)
+      try await BlockingThread.run {
+        try client.resize(rows: UInt16(clamping: height), cols: UInt16(clamping: width))
+      }
+    }
+  }
+}

@@ -1,0 +1,268 @@
+// Start, exit monitoring, wait, kill/stop and remove.
+//
+// The rootfs is mounted at start (<dir>/rootfs) and unmounted when the container exits, as
+// Docker does: a created or exited container holds no mount.
+import EngineAPI
+import FoundationEssentials
+import LinuxOS
+import OCI
+import Shim
+import Snapshots
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+extension Engine {
+  static func rootfs(_ dir: String) -> String { dir + "/rootfs" }
+
+  public func startContainer(id ref: String) async throws {
+    try await mapErrors {
+      let record = try record(ref)
+      if record.state.isRunning { throw EngineError.notModified("container already started") }
+      let dir = containers.directory(record.id)
+      let settings = record.settings
+      let ctx = specContext(record)
+      let cfg = config
+      let imageStore = images
+      // Rootfs, spec and shim launch (the runtime's create) off the actor.
+      let process = try await BlockingThread.run { () throws -> ShimProcess in
+        let rootfs = Engine.rootfs(dir)
+        try Files.makeDirectories(rootfs, mode: 0o755)
+        let mounts = try imageStore.snapshots.mounts(Engine.snapshotKey(record.id))
+        try mounts.mount(at: rootfs)
+        do {
+          var spec = try SpecBuilder.build(settings, context: ctx)
+          spec.root?.path = rootfs
+          if let cwd = spec.process?.cwd, cwd != "/" {
+            try? Files.makeDirectories(try RootedPath.resolve(root: rootfs, cwd))
+          }
+          let enc = JSONEncoder()
+          enc.outputFormatting = [.sortedKeys]
+          try Files.writeAtomically(dir + "/config.json", Array(try enc.encode(spec)))
+          let stateDir = cfg.shimState(record.id)
+          try? Files.removeTree(stateDir)
+          return try ShimClient.launch(
+            ShimConfig(
+              id: record.id, bundle: dir, runtime: cfg.runtimeBinary, runtimeRoot: cfg.runtimeRoot,
+              stateDir: stateDir, logPath: record.logPath, terminal: settings.tty, openStdin: settings.openStdin,
+              stdinOnce: settings.stdinOnce),
+            shimBinary: cfg.shimBinary)
+        } catch {
+          try? SnapshotMount.unmount(rootfs, detach: true)
+          throw error
+        }
+      }
+      // Attachers waiting for the shim connect before the process runs.
+      await letAttachersConnect(record.id)
+      let client = shimClient(record.id)
+      do {
+        try await BlockingThread.run { try client.start() }
+      } catch {
+        _ = try? await BlockingThread.run { [runtime] in try runtime.run(["delete", "-f", record.id]) }
+        await cleanupAfterExit(record.id)
+        throw DaemonError.system("failed to start container \(record.id): \(error)")
+      }
+      try containers.update(record.id) {
+        $0.state.status = .running
+        $0.state.pid = process.initPid
+        $0.state.pidStartTime = Processes.startTime(process.initPid)
+        $0.state.startedAt = Timestamps.now()
+        $0.state.exitCode = 0
+        $0.state.error = ""
+        $0.state.oomKilled = false
+        $0.state.stoppedByUser = false
+      }
+      monitor(record.id)
+    }
+  }
+
+  func specContext(_ record: ContainerRecord) -> SpecContext {
+    var ctx = SpecContext(
+      id: record.id, rootfs: Self.rootfs(containers.directory(record.id)),
+      containerDirectory: containers.directory(record.id))
+    ctx.cgroupParent = config.cgroupParent
+    ctx.hostHostname = Self.hostHostname()
+    let store = containers
+    ctx.containerPID = { ref in
+      let other = try store.get(ref)
+      guard other.state.status == .running, other.state.pid > 0 else {
+        throw DaemonError.conflict(
+          "cannot join namespaces of a non running container: container \(other.id) is not running")
+      }
+      return other.state.pid
+    }
+    return ctx
+  }
+
+  /// Waits (on a thread) for the container's exit through its shim, then records it.
+  func monitor(_ id: String) {
+    guard monitored.insert(id).inserted else { return }
+    let client = shimClient(id)
+    BlockingThread.detach { [weak self] in
+      let status = (try? client.wait()) ?? client.exitStatus()
+      Task { await self?.exited(id, status: status) }
+    }
+  }
+
+  func exited(_ id: String, status: ShimExitStatus?) async {
+    monitored.remove(id)
+    _ = try? await BlockingThread.run { [runtime] in try runtime.run(["delete", "-f", id]) }
+    await cleanupAfterExit(id)
+    guard
+      let record = try? containers.update(
+        id,
+        {
+          $0.state.status = .exited
+          $0.state.pid = 0
+          $0.state.exitCode = status?.exitCode ?? 255
+          $0.state.oomKilled = status?.oomKilled ?? false
+          $0.state.finishedAt = status.map { $0.exitedAt.isEmpty ? Timestamps.now() : $0.exitedAt } ?? Timestamps.now()
+        })
+    else { return }
+    for w in exitWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: record) }
+    if record.settings.autoRemove {
+      try? await removeContainer(id: id, options: ContainerRemoveOptions(force: true))
+    }
+  }
+
+  /// Unmounts the rootfs and removes the shim's state (best effort, idempotent).
+  func cleanupAfterExit(_ id: String) async {
+    let rootfs = Self.rootfs(containers.directory(id))
+    let stateDir = config.shimState(id)
+    _ = try? await BlockingThread.run {
+      while (try? SnapshotMount.unmount(rootfs)) != nil {}
+      try? SnapshotMount.unmount(rootfs, detach: true)
+      try? Files.removeTree(stateDir)
+    }
+  }
+
+  public func waitContainer(id ref: String, condition: WaitCondition) async throws -> ContainerWaitHandle {
+    let record = try record(ref)
+    let id = record.id
+    switch condition {
+    case .notRunning where !record.state.isRunning:
+      let code = Int(record.state.exitCode)
+      return ContainerWaitHandle { ContainerWaitResponse(statusCode: code) }
+    case .removed:
+      let engine = self
+      return ContainerWaitHandle {
+        let r = await engine.nextExit(id)
+        await engine.untilRemoved(id)
+        return ContainerWaitResponse(statusCode: Int(r?.state.exitCode ?? 0))
+      }
+    default:
+      let engine = self
+      return ContainerWaitHandle {
+        let r = await engine.nextExit(id)
+        return ContainerWaitResponse(statusCode: Int(r?.state.exitCode ?? 0))
+      }
+    }
+  }
+
+  /// The record after the container's next exit (nil if it is removed first).
+  func nextExit(_ id: String) async -> ContainerRecord? {
+    guard (try? containers.get(id)) != nil else { return nil }
+    return await withCheckedContinuation { exitWaiters[id, default: []].append($0) }
+  }
+
+  func untilRemoved(_ id: String) async {
+    guard (try? containers.get(id)) != nil else { return }
+    await withCheckedContinuation { removalWaiters[id, default: []].append($0) }
+  }
+
+  public func killContainer(id ref: String, signal: String?) async throws {
+    try await mapErrors {
+      let record = try record(ref)
+      guard record.state.isRunning else {
+        throw DaemonError.conflict("cannot kill container: \(ref): container \(record.id) is not running")
+      }
+      let sig = signal.flatMap { $0.isEmpty ? nil : $0 } ?? "SIGKILL"
+      let rt = runtime
+      try await BlockingThread.run { try rt.check(["kill", record.id, sig]) }
+    }
+  }
+
+  public func stopContainer(id ref: String, options: ContainerStopOptions) async throws {
+    try await mapErrors {
+      let record = try record(ref)
+      guard record.state.isRunning else { throw EngineError.notModified("container already stopped") }
+      try containers.update(record.id) { $0.state.stoppedByUser = true }
+      let sig = options.signal ?? record.settings.stopSignal ?? "SIGTERM"
+      let timeout = options.timeout ?? record.settings.stopTimeout ?? 10
+      let rt = runtime
+      _ = try? await BlockingThread.run { try rt.run(["kill", record.id, sig.isEmpty ? "SIGTERM" : sig]) }
+      // The kill after the grace period runs on its own: the wait below is not cancellable.
+      let killer = Task {
+        guard timeout >= 0 else { return }
+        try await Task.sleep(nanoseconds: UInt64(timeout) * 1_000_000_000)
+        _ = try? await BlockingThread.run { try rt.run(["kill", record.id, "SIGKILL"]) }
+      }
+      // A frozen container cannot act on a signal: thaw it (docker does the same).
+      if record.state.status == .paused {
+        _ = try? await BlockingThread.run { try rt.run(["resume", record.id]) }
+      }
+      _ = await nextExitIfRunning(record.id)
+      killer.cancel()
+    }
+  }
+
+  func nextExitIfRunning(_ id: String) async -> ContainerRecord? {
+    guard let r = try? containers.get(id), r.state.isRunning else { return nil }
+    return await nextExit(id)
+  }
+
+  public func restartContainer(id: String, options: ContainerStopOptions) async throws {
+    if (try? record(id))?.state.isRunning == true { try await stopContainer(id: id, options: options) }
+    try await startContainer(id: id)
+  }
+
+  public func removeContainer(id ref: String, options: ContainerRemoveOptions) async throws {
+    try await mapErrors {
+      let record = try record(ref)
+      if record.state.isRunning {
+        guard options.force else {
+          throw DaemonError.conflict(
+            "cannot remove container \"\(record.name)\": container is running: stop the container before removing or force remove"
+          )
+        }
+        let rt = runtime
+        _ = try? await BlockingThread.run { try rt.run(["kill", record.id, "SIGKILL"]) }
+        if record.state.status == .paused {
+          _ = try? await BlockingThread.run { try rt.run(["resume", record.id]) }
+        }
+        _ = await nextExitIfRunning(record.id)
+      }
+      guard (try? containers.get(record.id)) != nil else { return }  // auto-removed meanwhile
+      let rt = runtime
+      _ = try? await BlockingThread.run { try rt.run(["delete", "-f", record.id]) }
+      await cleanupAfterExit(record.id)
+      let imageStore = images
+      let store = containers
+      try await BlockingThread.run {
+        if imageStore.snapshots.stat(Engine.snapshotKey(record.id)) != nil {
+          try imageStore.snapshots.remove(Engine.snapshotKey(record.id))
+        }
+        try store.remove(record.id)
+      }
+      for w in exitWaiters.removeValue(forKey: record.id) ?? [] { w.resume(returning: record) }
+      for w in removalWaiters.removeValue(forKey: record.id) ?? [] { w.resume() }
+      dropExecs(of: record.id)
+    }
+  }
+
+  // MARK: attach before start
+
+  /// Called by start once the shim exists: wakes attachers and waits (up to a second)
+  /// for them to connect, so `docker run` sees all output.
+  func letAttachersConnect(_ id: String) async {
+    let waiters = launchWaiters.removeValue(forKey: id) ?? []
+    guard !waiters.isEmpty else { return }
+    connectedAttachers[id] = 0
+    for w in waiters { w.resume(returning: true) }
+    for _ in 0..<200 where (connectedAttachers[id] ?? 0) < waiters.count {
+      try? await Task.sleep(nanoseconds: 5_000_000)
+    }
+    connectedAttachers[id] = nil
+  }
+}

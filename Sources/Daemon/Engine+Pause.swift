@@ -1,0 +1,25 @@
+// Pause and unpause: the runtime freezes and thaws the container's cgroup.
+import EngineAPI
+
+extension Engine {
+  public func pauseContainer(id ref: String) async throws {
+    try await mapErrors {
+      let r = try record(ref)
+      guard r.state.status != .paused else { throw EngineError.conflict("Container \(r.id) is already paused") }
+      guard r.state.status == .running else { throw EngineError.conflict("Container \(r.id) is not running") }
+      let rt = runtime
+      try await BlockingThread.run { try rt.check(["pause", r.id]) }
+      try containers.update(r.id) { $0.state.status = .paused }
+    }
+  }
+
+  public func unpauseContainer(id ref: String) async throws {
+    try await mapErrors {
+      let r = try record(ref)
+      guard r.state.status == .paused else { throw EngineError.conflict("Container \(r.id) is not paused") }
+      let rt = runtime
+      try await BlockingThread.run { try rt.check(["resume", r.id]) }
+      try containers.update(r.id) { if $0.state.status == .paused { $0.state.status = .running } }
+    }
+  }
+}
