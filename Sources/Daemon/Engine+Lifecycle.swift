@@ -17,6 +17,32 @@ extension Engine {
   static func rootfs(_ dir: String) -> String { dir + "/rootfs" }
 
   public func startContainer(id ref: String) async throws {
+    do {
+      try await startContainerProcess(ref)
+    } catch {
+      // As dockerd: a container that fails to start keeps the error in its state, and
+      // one created with --rm (AutoRemove) is removed, so `run --rm` leaves nothing.
+      if let record = try? record(ref), !record.state.isRunning {
+        try? containers.update(record.id) {
+          $0.state.error = "\(error)"
+          $0.state.exitCode = Self.startFailureExitCode("\(error)")
+        }
+        if record.settings.autoRemove {
+          try? await removeContainer(id: record.id, options: ContainerRemoveOptions(force: true))
+        }
+      }
+      throw error
+    }
+  }
+
+  /// The exit code dockerd records for a start failure: 127 not found, 126 not executable.
+  static func startFailureExitCode(_ message: String) -> Int32 {
+    if message.contains("executable file not found") || message.contains("no such file or directory") { return 127 }
+    if message.contains("permission denied") || message.contains("is a directory") { return 126 }
+    return 128
+  }
+
+  private func startContainerProcess(_ ref: String) async throws {
     try await mapErrors {
       let record = try record(ref)
       if record.state.isRunning { throw EngineError.notModified("container already started") }
