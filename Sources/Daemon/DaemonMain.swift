@@ -11,6 +11,8 @@ public struct DaemonOptions: Sendable {
   public var hosts: [String] = []
   public var logLevel = "info"
   public var configFile: String?
+  /// The cgroup every container's cgroup is made under (dockerd's --cgroup-parent).
+  public var cgroupParent = "/berth"
 
   public init(parsing args: [String]) throws {
     var i = 0
@@ -29,8 +31,16 @@ public struct DaemonOptions: Sendable {
       case "-H", "--host": hosts.append(try value(name))
       case "--log-level", "-l": logLevel = try value(name)
       case "--config-file": configFile = try value(name)
+      case "--cgroup-parent":
+        cgroupParent = try value(name)
+        let parts = cgroupParent.split(separator: "/")
+        guard cgroupParent.hasPrefix("/"), !parts.isEmpty, !parts.contains(".."), !parts.contains(".") else {
+          throw DaemonError.invalid("--cgroup-parent must be an absolute cgroup path like /berth, got \(cgroupParent)")
+        }
       case "-h", "--help":
-        print("Usage: berthd [--data-root DIR] [--exec-root DIR] [-H unix:///path]... [--log-level LEVEL]")
+        print(
+          "Usage: berthd [--data-root DIR] [--exec-root DIR] [-H unix:///path]... [--cgroup-parent /PATH] [--log-level LEVEL]"
+        )
         exit(0)
       default: throw DaemonError.invalid("unknown flag: \(a)")
       }
@@ -72,9 +82,10 @@ public enum DaemonMain {
       return 1
     }
     do {
-      let engine = try Engine(
-        config: EngineConfig(
-          dataRoot: options.dataRoot, execRoot: options.execRoot, runtimeBinary: runtime, shimBinary: shim))
+      var config = EngineConfig(
+        dataRoot: options.dataRoot, execRoot: options.execRoot, runtimeBinary: runtime, shimBinary: shim)
+      config.cgroupParent = options.cgroupParent
+      let engine = try Engine(config: config)
       await engine.restore()
       let stop = try await serve(engine)
       let blocked = set

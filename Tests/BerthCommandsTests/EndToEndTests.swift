@@ -33,7 +33,10 @@ extension EndToEnd {
     let host = "unix://\(socket)"
     let process = Process()
     process.executableURL = URL(fileURLWithPath: berthd)
-    process.arguments = ["--data-root", "\(dir)/data", "--exec-root", "\(dir)/exec", "-H", host]
+    let cgroupParent = "/berth-test-e2e-\(getpid())"
+    process.arguments = [
+      "--data-root", "\(dir)/data", "--exec-root", "\(dir)/exec", "-H", host, "--cgroup-parent", cgroupParent,
+    ]
     FileManager.default.createFile(atPath: "\(dir)/berthd.log", contents: nil)
     process.standardOutput = FileHandle(forWritingAtPath: "\(dir)/berthd.log")
     process.standardError = FileHandle(forWritingAtPath: "\(dir)/berthd.log")
@@ -46,6 +49,9 @@ extension EndToEnd {
       process.waitUntilExit()
       unmountEverything(under: dir)
       try? FileManager.default.removeItem(atPath: dir)
+      for hierarchy in (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? [] {
+        rmdir("/sys/fs/cgroup/\(hierarchy)\(cgroupParent)")
+      }
     }
     var up = false
     for _ in 0..<100 where !up {

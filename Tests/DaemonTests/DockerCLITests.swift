@@ -29,6 +29,7 @@ import Testing
       process.executableURL = URL(fileURLWithPath: berthd)
       process.arguments = [
         "--data-root", dir + "/data", "--exec-root", dir + "/exec", "-H", "unix://" + socket,
+        "--cgroup-parent", Integration.cgroupParent(for: dir),
       ]
       FileManager.default.createFile(atPath: log, contents: nil)
       let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))

@@ -19,8 +19,10 @@ import Testing
       guard let runtime = Integration.binary("berth-runtime"), let shim = Integration.binary("berth-shim") else {
         throw IntegrationError("binaries missing")
       }
-      config = EngineConfig(
+      var config = EngineConfig(
         dataRoot: dir + "/data", execRoot: dir + "/exec", runtimeBinary: runtime, shimBinary: shim)
+      config.cgroupParent = Integration.cgroupParent(for: dir)
+      self.config = config
       engine = try Engine(config: config)
       let tar = try Integration.busyboxTar(in: dir)
       let fd = open(tar, O_RDONLY | O_CLOEXEC)

@@ -112,6 +112,20 @@ enum Integration {
   static func destroy(_ dir: String) {
     for m in mounts(under: dir) { umount2(m, Int32(MNT_DETACH)) }
     try? FileManager.default.removeItem(atPath: dir)
+    removeCgroupParent(cgroupParent(for: dir))
+  }
+
+  /// The test's own cgroup parent (berthd's --cgroup-parent), named after its temp dir,
+  /// so a test never leaves cgroups behind that it did not make.
+  static func cgroupParent(for dir: String) -> String {
+    "/berth-test-" + (dir.split(separator: "/").last.map(String.init) ?? "x")
+  }
+
+  /// Removes the parent in every hierarchy once its containers' cgroups are gone.
+  static func removeCgroupParent(_ parent: String) {
+    for hierarchy in (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? [] {
+      rmdir("/sys/fs/cgroup/\(hierarchy)\(parent)")
+    }
   }
 }
 
