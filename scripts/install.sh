@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs Berth's dependencies, builds release binaries (static Swift stdlib) and
-# puts them in /usr/local/bin.
+# Installs Berth's dependencies, builds release binaries (static Swift stdlib) and puts
+# them in /usr/local/bin: berth (CLI), berthd (daemon), berth-shim, berth-runtime.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 command -v swift >/dev/null || export PATH=/opt/swift/usr/bin:$PATH
-swift build -c release --static-swift-stdlib --product berth-runtime
-install -m 0755 .build/release/berth-runtime /usr/local/bin/berth-runtime
-echo "installed /usr/local/bin/berth-runtime"
+for product in berth-runtime berth-shim berthd berth; do
+  swift build -c release --static-swift-stdlib --product "$product"
+  install -m 0755 ".build/release/$product" "/usr/local/bin/$product"
+  echo "installed /usr/local/bin/$product"
+done
