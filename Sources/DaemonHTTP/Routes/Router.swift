@@ -84,6 +84,8 @@ struct Router: Sendable {
       try await imageRoute(request, r)
     case "volumes":
       try await volumeRoute(request, r)
+    case "commit":
+      try await commitRoute(request, r)
     default:
       throw PageNotFound()
     }

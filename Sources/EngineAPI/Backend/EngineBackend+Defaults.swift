@@ -104,6 +104,13 @@ extension EngineBackend {
     throw EngineError.notImplemented("exportContainer is not implemented by this engine")
   }
 
+  public func commitContainer(
+    id: String, repo: String?, tag: String?, comment: String?, author: String?, changes: [String], pause: Bool,
+    config: ContainerConfig?
+  ) async throws -> IDResponse {
+    throw EngineError.notImplemented("commitContainer is not implemented by this engine")
+  }
+
   public func createExec(containerID: String, request: ExecCreateRequest) async throws -> IDResponse {
     throw EngineError.notImplemented("createExec is not implemented by this engine")
   }

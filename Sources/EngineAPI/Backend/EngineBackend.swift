@@ -63,6 +63,12 @@ public protocol EngineBackend: Sendable {
   func containerChanges(id: String) async throws -> [FilesystemChange]
   /// `docker export`: the container's filesystem as a tar stream.
   func exportContainer(id: String) async throws -> ByteStream
+  /// `docker commit` (POST /commit): a new image from the container's writable layer, with
+  /// the container's config, then `changes` (Dockerfile instructions), then `config`.
+  func commitContainer(
+    id: String, repo: String?, tag: String?, comment: String?, author: String?, changes: [String], pause: Bool,
+    config: ContainerConfig?
+  ) async throws -> IDResponse
 
   // MARK: Exec
   func createExec(containerID: String, request: ExecCreateRequest) async throws -> IDResponse
