@@ -133,3 +133,178 @@ struct IntegrationError: Error, CustomStringConvertible {
   var description: String
   init(_ d: String) { description = d }
 }
+
+/// A built berthd on a private socket, data root, exec root and cgroup parent, that can be
+/// killed and started again on the same directories (live restore). `cleanUp()` stops the
+/// berthd processes it started (by pid), deletes leftover containers through the runtime,
+/// unmounts, removes the cgroup parent and the directory.
+final class TestBerthd {
+  static let dockerBinary = "/usr/local/bin/docker"
+  let dir: String
+  let socket: String
+  let log: String
+  private(set) var process: Process?
+
+  var dataRoot: String { dir + "/data" }
+  var execRoot: String { dir + "/exec" }
+  /// EngineConfig.runtimeRoot and the shims' state directories.
+  var runtimeRoot: String { execRoot + "/runtime" }
+  var shimsRoot: String { execRoot + "/shims" }
+  var containersRoot: String { dataRoot + "/containers" }
+  var cgroupParent: String { Integration.cgroupParent(for: dir) }
+  var pid: Int32 { process?.processIdentifier ?? 0 }
+
+  static var missing: String? {
+    if let m = Integration.missingRequirement(binaries: ["berthd", "berth-runtime", "berth-shim"]) { return m }
+    if !FileManager.default.isExecutableFile(atPath: dockerBinary) { return "needs \(dockerBinary)" }
+    return nil
+  }
+
+  init(tag: String) {
+    dir = Integration.tempDir(tag)
+    socket = dir + "/berth.sock"
+    log = dir + "/berthd.log"
+    FileManager.default.createFile(atPath: log, contents: nil)
+  }
+
+  var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+  /// Starts berthd and waits until it answers `docker version` (a socket left by a killed
+  /// berthd may already exist).
+  func start() throws {
+    guard let berthd = Integration.binary("berthd") else { throw IntegrationError("berthd not built") }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: berthd)
+    p.arguments = [
+      "--data-root", dataRoot, "--exec-root", execRoot, "-H", "unix://" + socket, "--cgroup-parent", cgroupParent,
+    ]
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+    handle.seekToEndOfFile()
+    p.standardOutput = handle
+    p.standardError = handle
+    try p.run()
+    process = p
+    for _ in 0..<200 {
+      if !p.isRunning { throw IntegrationError("berthd exited with \(p.terminationStatus): \(logText)") }
+      if (try? docker("version"))?.0 == 0 { return }
+      usleep(50_000)
+    }
+    throw IntegrationError("berthd did not answer on \(socket): \(logText)")
+  }
+
+  /// SIGKILL to the berthd this started; waits for it.
+  func kill9() {
+    guard let p = process, p.isRunning else { return }
+    kill(p.processIdentifier, SIGKILL)
+    p.waitUntilExit()
+  }
+
+  var environment: [String: String] {
+    var env = ProcessInfo.processInfo.environment
+    env["DOCKER_HOST"] = "unix://" + socket
+    env["DOCKER_CONFIG"] = dir + "/docker-config"
+    return env
+  }
+
+  @discardableResult
+  func docker(_ args: String..., stdin: Data? = nil) throws -> (Int32, String) {
+    try docker(args, stdin: stdin)
+  }
+
+  @discardableResult
+  func docker(_ args: [String], stdin: Data? = nil) throws -> (Int32, String) {
+    try Integration.run(["/usr/bin/timeout", "60", Self.dockerBinary] + args, env: environment, stdin: stdin)
+  }
+
+  /// Imports busybox:latest from a rootfs tar made by scripts/make-busybox-rootfs.sh.
+  func importBusybox() throws {
+    let tar = try Integration.busyboxTar(in: dir)
+    let (rc, out) = try docker("import", tar, "busybox:latest")
+    guard rc == 0 else { throw IntegrationError("docker import: \(out)") }
+  }
+
+  // MARK: what a container may leave behind
+
+  /// Mount points under the data and exec roots.
+  var leftoverMounts: [String] { Integration.mounts(under: dataRoot) + Integration.mounts(under: execRoot) }
+
+  /// Cgroup directories under the cgroup parent, in every hierarchy.
+  var leftoverCgroups: [String] {
+    var found: [String] = []
+    let root = "/sys/fs/cgroup"
+    for h in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] {
+      let parent = root + "/" + h + cgroupParent
+      guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { continue }
+      for e in entries {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: parent + "/" + e, isDirectory: &isDir), isDir.boolValue {
+          found.append(parent + "/" + e)
+        }
+      }
+    }
+    return found
+  }
+
+  /// berth-shim processes whose state directory is under this exec root.
+  /// (The running shim is `berth-shim --daemonized --state-dir <shimsRoot>/<id>`.)
+  var shimProcesses: [Int32] {
+    Integration.processes(mentioning: "--state-dir " + shimsRoot + "/").filter { pid in
+      let cmd = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+      return String(decoding: cmd.prefix(while: { $0 != 0 }), as: UTF8.self).hasSuffix("berth-shim")
+    }
+  }
+
+  static func entries(_ dir: String) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+  }
+
+  /// Per-container runtime state (the runtime's own `.empty` layer is not one).
+  var runtimeStates: [String] { Self.entries(runtimeRoot).filter { !$0.hasPrefix(".") } }
+  var shimStates: [String] { Self.entries(shimsRoot) }
+  var containerDirs: [String] { Self.entries(containersRoot) }
+
+  /// Open fds of the running berthd.
+  var openFDs: Int { Self.entries("/proc/\(pid)/fd").count }
+
+  /// Everything left, described; empty when clean.
+  func leftovers() -> [String] {
+    var out: [String] = []
+    if !leftoverMounts.isEmpty { out.append("mounts: \(leftoverMounts)") }
+    if !leftoverCgroups.isEmpty { out.append("cgroups: \(leftoverCgroups)") }
+    if !shimProcesses.isEmpty { out.append("shim processes: \(shimProcesses)") }
+    if !runtimeStates.isEmpty { out.append("runtime state: \(runtimeStates)") }
+    if !shimStates.isEmpty { out.append("shim state: \(shimStates)") }
+    if !containerDirs.isEmpty { out.append("container dirs: \(containerDirs)") }
+    return out
+  }
+
+  /// Waits up to `seconds` for `leftovers()` to be empty; returns what is still left.
+  func waitForNoLeftovers(seconds: Double = 10) -> [String] {
+    let deadline = Date().addingTimeInterval(seconds)
+    var left = leftovers()
+    while !left.isEmpty && Date() < deadline {
+      usleep(100_000)
+      left = leftovers()
+    }
+    return left
+  }
+
+  func cleanUp() {
+    if let p = process, p.isRunning {
+      kill(p.processIdentifier, SIGTERM)
+      for _ in 0..<100 where p.isRunning { usleep(50_000) }
+      if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+      p.waitUntilExit()
+    }
+    if let runtime = Integration.binary("berth-runtime") {
+      for id in runtimeStates {
+        _ = try? Integration.run([runtime, "--root", runtimeRoot, "delete", "-f", id])
+      }
+    }
+    // Shims exit once their container is gone.
+    for _ in 0..<50 where !shimProcesses.isEmpty { usleep(100_000) }
+    for m in Integration.mounts(under: dir) { umount2(m, Int32(MNT_DETACH)) }
+    for cg in leftoverCgroups.sorted(by: { $0.count > $1.count }) { rmdir(cg) }
+    Integration.destroy(dir)
+  }
+}
