@@ -130,6 +130,35 @@ struct LifecycleTests {
     #expect(result.stdout.contains("done"))
   }
 
+  @Test func namespacesAreJoinedByPath() throws {
+    let first = try TestBundle(name: "ns-a")
+    defer { first.cleanup() }
+    first.spec.hostname = "alpha"
+    first.spec.linux?.namespaces?.append(.init(type: "cgroup"))
+    try first.write(args: ["sleep", "60"])
+    let a = TestBundle.uniqueID("ns-a")
+    #expect(try Fixtures.runtime(["run", "-d", a], root: first.stateRoot, cwd: first.directory).status == 0)
+    let pid = try state(a, first)["pid"] as? Int ?? 0
+    #expect(pid > 0)
+
+    // The second container joins the first one's UTS, network and IPC namespaces by path.
+    let second = try TestBundle(name: "ns-b")
+    defer { second.cleanup() }
+    second.spec.hostname = nil
+    let joinedNamespaces = (second.spec.linux?.namespaces ?? []).map { ns in
+      ["uts", "network", "ipc"].contains(ns.type)
+        ? Namespace(type: ns.type, path: "/proc/\(pid)/ns/\(ns.type == "network" ? "net" : ns.type)") : ns
+    }
+    second.spec.linux?.namespaces = joinedNamespaces
+    try second.write(args: ["sh", "-c", "hostname; readlink /proc/self/ns/net"])
+    let joined = try Fixtures.runtime(
+      ["run", TestBundle.uniqueID("ns-b")], root: second.stateRoot, cwd: second.directory)
+    #expect(joined.status == 0, "\(joined.stderr)")
+    let firstNet = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/net")
+    #expect(joined.stdout == "alpha\n\(firstNet)\n")
+    #expect(try Fixtures.runtime(["delete", "-f", a], root: first.stateRoot).status == 0)
+  }
+
   @Test func preservedFileDescriptorsReachTheContainer() throws {
     let bundle = try TestBundle(name: "fds")
     defer { bundle.cleanup() }
