@@ -51,7 +51,31 @@ public struct ContainerState: Codable, Sendable, Equatable {
   public var pidStartTime: UInt64?
   /// The user asked for the stop (restart policies other than "always" leave it stopped).
   public var stoppedByUser = false
+  /// The healthcheck's state while the container has one (State.Health).
+  public var health: HealthState?
   public init() {}
 
   public var isRunning: Bool { status == .running || status == .paused || status == .restarting }
+}
+
+/// State.Health: status, failing streak and the last results.
+public struct HealthState: Codable, Sendable, Equatable {
+  /// "starting", "healthy", "unhealthy".
+  public var status = "starting"
+  public var failingStreak = 0
+  public var log: [HealthResult] = []
+  public init() {}
+}
+
+public struct HealthResult: Codable, Sendable, Equatable {
+  public var start: String
+  public var end: String
+  public var exitCode: Int
+  public var output: String
+  public init(start: String, end: String, exitCode: Int, output: String) {
+    self.start = start
+    self.end = end
+    self.exitCode = exitCode
+    self.output = output
+  }
 }

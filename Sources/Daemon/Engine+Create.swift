@@ -117,6 +117,8 @@ extension Engine {
       let host = Self.hostHostname()
       let store = containers
       let imageStore = images
+      let volumeStore = volumes
+      let bus = eventBus
       let record = try await BlockingThread.run {
         try store.create(name: name) { id, full in
           let settings = SpecBuilder.merged(requested, image: image.config.config, id: id, hostHostname: host)
@@ -125,6 +127,7 @@ extension Engine {
           // The writable layer (unpacks the image's layers first if needed).
           _ = try imageStore.prepareContainerSnapshot(Engine.snapshotKey(id), image: image)
           do {
+            try Engine.prepareVolumes(volumeStore, bus: bus, id: id, settings: settings)
             try Engine.writeNetworkFiles(dir: dir, settings: settings, hostname: settings.hostname ?? "")
             var record = ContainerRecord(
               id: id, name: full, created: Timestamps.now(), imageID: image.id.description,
@@ -137,6 +140,7 @@ extension Engine {
           }
         }
       }
+      emit("create", record)
       return ContainerCreateResponse(id: record.id, warnings: [])
     }
   }

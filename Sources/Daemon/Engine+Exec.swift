@@ -34,6 +34,7 @@ extension Engine {
       guard let cmd = request.cmd, !cmd.isEmpty else { throw EngineError.badParameter("No exec command specified") }
       let id = ContainerStore.newID()
       execs[id] = ExecRecord(id: id, containerID: r.id, request: request)
+      emit("exec_create: " + cmd.joined(separator: " "), r, ["execID": id])
       return IDResponse(id: id)
     }
   }
@@ -90,6 +91,7 @@ extension Engine {
       }
       execs[id]?.running = true
       execs[id]?.pid = attachment.pid
+      emit("exec_start: " + (e.request.cmd ?? []).joined(separator: " "), container, ["execID": id])
       let engine = self
       guard let stream else {
         // Detached: drain the output (docker keeps no exec logs) and record the exit.

@@ -99,6 +99,7 @@ extension Engine {
       let store = images
       let id = img.id.description
       try await BlockingThread.run { try store.tag(id, as: target) }
+      emit("image", "tag", id: id, ["name": target.familiarString])
     }
   }
 
@@ -141,6 +142,7 @@ extension Engine {
       if !left {
         out.append(ImageDeleteResponseItem(deleted: img.id.description))
       }
+      emitImageRemoval(out, id: img.id.description)
       return out
     }
   }
@@ -160,6 +162,10 @@ extension Engine {
         let removed = try await BlockingThread.run { try store.remove(id, force: true) }
         deleted += removed.compactMap(\.reference).map { ImageDeleteResponseItem(untagged: $0.familiarString) }
         deleted.append(ImageDeleteResponseItem(deleted: id))
+        emitImageRemoval(
+          removed.compactMap(\.reference).map { ImageDeleteResponseItem(untagged: $0.familiarString) } + [
+            ImageDeleteResponseItem(deleted: id)
+          ], id: id)
         reclaimed += Self.imageSize(g.image)
       }
       return ImagePruneResponse(imagesDeleted: deleted.nilIfEmpty, spaceReclaimed: reclaimed)
@@ -179,6 +185,9 @@ extension Engine {
     }
     var messages: [ProgressMessage] = []
     for r in loaded {
+      if let img = try? store.resolve(r) {
+        emit("image", "load", id: img.id.description, ["name": r.reference?.familiarString ?? img.id.description])
+      }
       if let ref = r.reference {
         messages.append(ProgressMessage(stream: "Loaded image: \(ref.familiarString)\n"))
       } else if let img = try? store.resolve(r) {
@@ -217,6 +226,7 @@ extension Engine {
     } catch {
       throw engineError(error)
     }
+    emit("image", "import", id: image.id.description, ["name": ref?.familiarString ?? ""])
     return Self.progress([ProgressMessage(status: image.id.description)])
   }
 

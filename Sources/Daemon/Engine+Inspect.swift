@@ -29,7 +29,12 @@ extension Engine {
       status: st.status.rawValue, running: st.isRunning, paused: st.status == .paused,
       restarting: st.status == .restarting, oomKilled: st.oomKilled, dead: st.status == .dead,
       pid: Int(st.pid), exitCode: Int(st.exitCode), error: st.error, startedAt: st.startedAt,
-      finishedAt: st.finishedAt)
+      finishedAt: st.finishedAt,
+      health: st.health.map { h in
+        Health(
+          status: h.status, failingStreak: h.failingStreak,
+          log: h.log.map { HealthcheckResult(start: $0.start, end: $0.end, exitCode: $0.exitCode, output: $0.output) })
+      })
   }
 
   static func apiConfig(_ s: ContainerSettings, imageName: String) -> ContainerConfig {

@@ -100,6 +100,8 @@ extension Engine {
         $0.state.stoppedByUser = false
       }
       monitor(record.id)
+      emit("start", record)
+      startHealthcheck(record.id)
     }
   }
 
@@ -118,6 +120,7 @@ extension Engine {
       }
       return other.state.pid
     }
+    configureVolumes(&ctx)
     return ctx
   }
 
@@ -131,8 +134,10 @@ extension Engine {
     }
   }
 
-  func exited(_ id: String, status: ShimExitStatus?) async {
+  /// `applyPolicy`: false during live restore (restarts wait until the reconciliation is done).
+  func exited(_ id: String, status: ShimExitStatus?, applyPolicy: Bool = true) async {
     monitored.remove(id)
+    stopHealthcheck(id)
     _ = try? await BlockingThread.run { [runtime] in try runtime.run(["delete", "-f", id]) }
     await cleanupAfterExit(id)
     guard
@@ -146,9 +151,12 @@ extension Engine {
           $0.state.finishedAt = status.map { $0.exitedAt.isEmpty ? Timestamps.now() : $0.exitedAt } ?? Timestamps.now()
         })
     else { return }
+    emit("die", record, ["exitCode": "\(record.state.exitCode)"])
     for w in exitWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: record) }
     if record.settings.autoRemove {
       try? await removeContainer(id: id, options: ContainerRemoveOptions(force: true))
+    } else if applyPolicy {
+      applyRestartPolicy(id)
     }
   }
 
@@ -198,22 +206,35 @@ extension Engine {
   }
 
   public func killContainer(id ref: String, signal: String?) async throws {
+    await settleRestart(ref)
     try await mapErrors {
       let record = try record(ref)
       guard record.state.isRunning else {
         throw DaemonError.conflict("cannot kill container: \(ref): container \(record.id) is not running")
       }
       let sig = signal.flatMap { $0.isEmpty ? nil : $0 } ?? "SIGKILL"
+      // As dockerd: a killed container is not restarted by its policy.
+      try containers.update(record.id) { $0.state.stoppedByUser = true }
+      if record.state.status == .restarting {
+        cancelRestart(record.id)
+        return
+      }
       let rt = runtime
       try await BlockingThread.run { try rt.check(["kill", record.id, sig]) }
+      emit("kill", record, ["signal": sig])
     }
   }
 
   public func stopContainer(id ref: String, options: ContainerStopOptions) async throws {
+    await settleRestart(ref)
     try await mapErrors {
       let record = try record(ref)
       guard record.state.isRunning else { throw EngineError.notModified("container already stopped") }
       try containers.update(record.id) { $0.state.stoppedByUser = true }
+      if record.state.status == .restarting {
+        cancelRestart(record.id)
+        return
+      }
       let sig = options.signal ?? record.settings.stopSignal ?? "SIGTERM"
       let timeout = options.timeout ?? record.settings.stopTimeout ?? 10
       let rt = runtime
@@ -230,6 +251,7 @@ extension Engine {
       }
       _ = await nextExitIfRunning(record.id)
       killer.cancel()
+      emit("stop", record)
     }
   }
 
@@ -244,14 +266,22 @@ extension Engine {
   }
 
   public func removeContainer(id ref: String, options: ContainerRemoveOptions) async throws {
+    await settleRestart(ref)
     try await mapErrors {
-      let record = try record(ref)
+      var found = try record(ref)
+      if found.state.status == .restarting && options.force {
+        try containers.update(found.id) { $0.state.stoppedByUser = true }
+        cancelRestart(found.id)
+        found = try self.record(found.id)
+      }
+      let record = found
       if record.state.isRunning {
         guard options.force else {
           throw DaemonError.conflict(
             "cannot remove container \"\(record.name)\": container is running: stop the container before removing or force remove"
           )
         }
+        try containers.update(record.id) { $0.state.stoppedByUser = true }
         let rt = runtime
         _ = try? await BlockingThread.run { try rt.run(["kill", record.id, "SIGKILL"]) }
         if record.state.status == .paused {
@@ -274,6 +304,10 @@ extension Engine {
       for w in exitWaiters.removeValue(forKey: record.id) ?? [] { w.resume(returning: record) }
       for w in removalWaiters.removeValue(forKey: record.id) ?? [] { w.resume() }
       dropExecs(of: record.id)
+      emit("destroy", record)
+      await removeAnonymousVolumes(of: record.id, when: options.removeVolumes || record.settings.autoRemove)
+      RestartRegistry.shared.forget(record.id)
+      stopHealthcheck(record.id)
     }
   }
 

@@ -10,6 +10,7 @@ extension Engine {
       let rt = runtime
       try await BlockingThread.run { try rt.check(["pause", r.id]) }
       try containers.update(r.id) { $0.state.status = .paused }
+      emit("pause", r)
     }
   }
 
@@ -20,6 +21,7 @@ extension Engine {
       let rt = runtime
       try await BlockingThread.run { try rt.check(["resume", r.id]) }
       try containers.update(r.id) { if $0.state.status == .paused { $0.state.status = .running } }
+      emit("unpause", r)
     }
   }
 }

@@ -47,9 +47,10 @@ extension Engine {
     }
     switch s.status {
     case .created: return "Created"
-    case .running: return "Up " + ago(s.startedAt)
+    case .running: return "Up " + ago(s.startedAt) + healthSuffix(s)
     case .paused: return "Up " + ago(s.startedAt) + " (Paused)"
     case .exited: return "Exited (\(s.exitCode)) " + ago(s.finishedAt) + " ago"
+    case .restarting: return "Restarting (\(s.exitCode)) " + ago(s.finishedAt) + " ago"
     default: return s.status.rawValue.capitalized
     }
   }

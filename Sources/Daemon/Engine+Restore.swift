@@ -17,17 +17,21 @@ extension Engine {
   public func restore() async {
     var running: Set<String> = []
     for r in containers.all() where r.state.isRunning {
+      // Waiting for a restart when berthd went away: restarted below.
+      if r.state.status == .restarting { continue }
       let alive =
         r.state.pid > 0 && Processes.isAlive(r.state.pid)
         && (r.state.pidStartTime == nil || Processes.startTime(r.state.pid) == r.state.pidStartTime)
       if alive {
         running.insert(r.id)
         monitor(r.id)
+        startHealthcheck(r.id, restored: true)
       } else {
-        await exited(r.id, status: shimClient(r.id).exitStatus())
+        await exited(r.id, status: shimClient(r.id).exitStatus(), applyPolicy: false)
       }
     }
     await removeOrphans(keeping: running)
+    await restartPoliciesAtDaemonStart()
   }
 
   /// Deletes (through the runtime) every container the runtime or a shim still holds that

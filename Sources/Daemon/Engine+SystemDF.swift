@@ -1,6 +1,6 @@
 // `docker system df` (GET /system/df): images (size, shared size, containers using them),
-// containers (size of the writable layer, and with the image), volumes (none: volumes
-// are not implemented yet), no build cache.
+// containers (size of the writable layer, and with the image), volumes (size and the
+// containers using them), no build cache.
 import EngineAPI
 import Images
 import OCI
@@ -35,7 +35,8 @@ extension Engine {
       containerList[i].sizeRootFs = rw + (imageSizes[containerList[i].imageID] ?? 0)
     }
     return SystemDfResponse(
-      layersSize: layerSize.values.reduce(0, +), images: imageList, containers: containerList, volumes: [],
+      layersSize: layerSize.values.reduce(0, +), images: imageList, containers: containerList,
+      volumes: try await volumeUsage(),
       buildCache: [])
   }
 }

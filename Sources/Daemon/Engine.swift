@@ -40,6 +40,8 @@ public actor Engine: EngineBackend {
   public nonisolated let config: EngineConfig
   public nonisolated let images: ImageStore
   public nonisolated let containers: ContainerStore
+  public nonisolated let volumes: VolumeStore
+  public nonisolated let eventBus = EventBus()
   let runtime: RuntimeCommand
   /// Waiters for a container's next exit / removal.
   var exitWaiters: [String: [CheckedContinuation<ContainerRecord, Never>]] = [:]
@@ -58,6 +60,7 @@ public actor Engine: EngineBackend {
     }
     images = try ImageStore(root: config.imageRoot)
     containers = try ContainerStore(root: config.containersRoot)
+    volumes = try VolumeStore(root: config.dataRoot + "/volumes")
     runtime = RuntimeCommand(binary: config.runtimeBinary, root: config.runtimeRoot)
   }
 

@@ -61,13 +61,15 @@ extension SpecBuilder {
       out.append(m)
     }
     let writable = !s.readonlyRootfs
+    // After the user's mounts: a volume on /etc must not hide them.
+    out += user
     for name in networkFiles where !userDestinations.contains("/etc/" + name) {
       out.append(
         Mount(
           destination: "/etc/" + name, type: "bind", source: context.containerDirectory + "/" + name,
           options: ["rbind", "rprivate"] + (writable ? [] : ["ro"])))
     }
-    return out + user
+    return out
   }
 
   /// Binds, --mount and --tmpfs, sorted so that a parent is mounted before its children.
@@ -80,6 +82,11 @@ extension SpecBuilder {
       case .hostPath(let p): source = p
       case .namedVolume(let name): source = try context.volumePath(name)
       case .anonymous: source = try context.anonymousVolumePath(bind.destination)
+      }
+      let isVolume: Bool
+      if case .hostPath = bind.source { isVolume = false } else { isVolume = true }
+      if isVolume, !bind.noCopy {
+        VolumeStore.copyUp(rootfs: context.rootfs, path: bind.destination, to: source)
       }
       out.append(
         Mount(
@@ -108,6 +115,7 @@ extension SpecBuilder {
         } else {
           source = try context.anonymousVolumePath(target)
         }
+        VolumeStore.copyUp(rootfs: context.rootfs, path: target, to: source)
         out.append(
           Mount(
             destination: target, type: "bind", source: source,
@@ -122,6 +130,13 @@ extension SpecBuilder {
     }
     for (path, data) in (s.tmpfs ?? [:]).sorted(by: { $0.key < $1.key }) {
       out.append(tmpfsMount(cleanPath(path), data: data.split(separator: ",").map(String.init)))
+    }
+    // The image's VOLUMEs (and `-v /path`) not covered by another mount: anonymous volumes.
+    let covered = Set(out.map(\.destination))
+    for path in (s.volumes ?? []).map(cleanPath) where path != "/" && !covered.contains(path) {
+      let source = try context.anonymousVolumePath(path)
+      VolumeStore.copyUp(rootfs: context.rootfs, path: path, to: source)
+      out.append(Mount(destination: path, type: "bind", source: source, options: ["rbind", "rprivate"]))
     }
     var seen = Set<String>()
     for m in out where !seen.insert(m.destination).inserted {
