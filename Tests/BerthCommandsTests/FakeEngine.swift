@@ -122,8 +122,9 @@ final class FakeEngine: @unchecked Sendable {
   func write(_ fd: Int32, _ bytes: [UInt8]) {
     var offset = 0
     while offset < bytes.count {
-      let n = bytes.withUnsafeBytes {
-        Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+      let n = bytes.withUnsafeBytes { raw -> Int in
+        guard let base = raw.baseAddress else { return 0 }
+        return Glibc.send(fd, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
       }
       if n <= 0 { return }
       offset += n
