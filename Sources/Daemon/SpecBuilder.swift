@@ -89,6 +89,22 @@ public enum SpecBuilder {
 
   /// Checks everything that can be checked without the rootfs, so that `create` fails the
   /// way Docker's does instead of a later `start`.
+  /// dockerd's rules: a policy and --rm exclude each other; a retry count only with on-failure.
+  static func validateRestartPolicy(_ s: ContainerSettings) throws {
+    let policy = s.restartPolicy
+    let none = policy.name.isEmpty || policy.name == "no"
+    if s.autoRemove && !none {
+      throw DaemonError.invalid("can't create 'AutoRemove' container with restart policy")
+    }
+    if policy.maximumRetryCount < 0 {
+      throw DaemonError.invalid("invalid restart policy: maximum retry count cannot be negative")
+    }
+    if policy.maximumRetryCount > 0 && policy.name != "on-failure" {
+      throw DaemonError.invalid(
+        "invalid restart policy: maximum retry count can only be used with 'on-failure'")
+    }
+  }
+
   public static func validate(_ s: ContainerSettings) throws {
     try validateNetwork(s)
     if s.initProcess == true {
@@ -100,6 +116,7 @@ public enum SpecBuilder {
     if (s.entrypoint ?? []).filter({ !$0.isEmpty }).isEmpty && (s.cmd ?? []).isEmpty {
       throw DaemonError.invalid("No command specified")
     }
+    try validateRestartPolicy(s)
     _ = try capabilities(add: s.capAdd ?? [], drop: s.capDrop ?? [], privileged: s.privileged)
     _ = try SecurityOptions(parsing: s.securityOpt ?? [])
     _ = try resources(s.resources, privileged: s.privileged)

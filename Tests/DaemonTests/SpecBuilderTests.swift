@@ -511,6 +511,30 @@ enum SeccompDefaults {
     #expect(throws: Never.self) { try SpecBuilder.validate(settings { $0.portBindings = [:] }) }
   }
 
+  @Test func restartPolicyConflictsAreRefused() {
+    expectError(.invalidParameter, containing: "can't create 'AutoRemove' container with restart policy") {
+      try SpecBuilder.validate(
+        settings {
+          $0.autoRemove = true; $0.restartPolicy = RestartPolicy(name: "always")
+        })
+    }
+    expectError(.invalidParameter, containing: "cannot be negative") {
+      try SpecBuilder.validate(settings { $0.restartPolicy = RestartPolicy(name: "on-failure", maximumRetryCount: -1) })
+    }
+    expectError(.invalidParameter, containing: "only be used with 'on-failure'") {
+      try SpecBuilder.validate(settings { $0.restartPolicy = RestartPolicy(name: "always", maximumRetryCount: 3) })
+    }
+    #expect(throws: Never.self) {
+      try SpecBuilder.validate(
+        settings {
+          $0.autoRemove = true; $0.restartPolicy = RestartPolicy(name: "no")
+        })
+    }
+    #expect(throws: Never.self) {
+      try SpecBuilder.validate(settings { $0.restartPolicy = RestartPolicy(name: "on-failure", maximumRetryCount: 2) })
+    }
+  }
+
   @Test func initIsNotSupported() {
     expectError(.notImplemented, containing: "--init is not supported yet") {
       try SpecBuilder.validate(settings { $0.initProcess = true })
