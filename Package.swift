@@ -65,19 +65,21 @@ let package = Package(
     .target(name: "BerthCommands", dependencies: ["EngineClient", "EngineAPI", "LinuxOS"]),
     .executableTarget(name: "berth", dependencies: ["BerthCommands"]),
 
-    .testTarget(name: "BerthCommandsTests", dependencies: ["BerthCommands", "EngineClient", "EngineAPI"]),
+    .testTarget(name: "BerthCommandsTests", dependencies: ["BerthCommands", "EngineClient", "EngineAPI", "LinuxOS"]),
     .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI"]),
     .testTarget(name: "DaemonHTTPTests", dependencies: ["DaemonHTTP", "EngineAPI"]),
     .testTarget(name: "ShimTests", dependencies: ["Shim", "OCI", "LinuxOS"]),
-    .testTarget(name: "DaemonTests", dependencies: ["Daemon", "DaemonHTTP", "EngineAPI", "Images", "OCI"]),
+    .testTarget(name: "DaemonTests", dependencies: ["Daemon", "DaemonHTTP", "EngineAPI", "Images", "LinuxOS", "OCI"]),
     .testTarget(name: "OCITests", dependencies: ["OCI"]),
     .testTarget(name: "JSONCodingTests", dependencies: ["JSONCoding", "OCI"]),
     .testTarget(name: "LinuxOSTests", dependencies: ["LinuxOS"]),
     .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "LinuxOS", "OCI"]),
     .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "OCI"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "OCI", "LinuxOS"]),
-    .testTarget(name: "ImagesTests", dependencies: ["Images", "Archive", "ContentStore", "Snapshots", "OCI", "CArchive"]),
-    .testTarget(name: "DockerIntegrationTests", dependencies: []),
+    .testTarget(
+      name: "ImagesTests",
+      dependencies: ["Images", "Archive", "ContentStore", "LinuxOS", "Snapshots", "OCI", "CArchive"]),
+    .testTarget(name: "DockerIntegrationTests", dependencies: ["LinuxOS"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -56,7 +56,7 @@ extension Engine {
         let rootfs = Engine.rootfs(dir)
         try Files.makeDirectories(rootfs, mode: 0o755)
         let mounts = try imageStore.snapshots.mounts(Engine.snapshotKey(record.id))
-        try mounts.mount(at: rootfs)
+        try mounts.mount(at: rootfs, volatile: settings.autoRemove)
         do {
           var spec = try SpecBuilder.build(settings, context: ctx)
           spec.root?.path = rootfs
@@ -290,8 +290,12 @@ extension Engine {
         _ = await nextExitIfRunning(record.id)
       }
       guard (try? containers.get(record.id)) != nil else { return }  // auto-removed meanwhile
-      let rt = runtime
-      _ = try? await BlockingThread.run { try rt.run(["delete", "-f", record.id]) }
+      // The exit path already deleted the runtime's container; only a created-but-never-run
+      // (or interrupted) one still has state, and only then is a second process worth it.
+      if Files.exists(config.runtimeRoot + "/" + record.id) {
+        let rt = runtime
+        _ = try? await BlockingThread.run { try rt.run(["delete", "-f", record.id]) }
+      }
       await cleanupAfterExit(record.id)
       let imageStore = images
       let store = containers

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import LinuxOS
 import Testing
 
 /// Runs the CLI against a real berthd on a temp socket (needs root and a built berthd:
@@ -109,7 +110,7 @@ func packageRoot() -> URL {
 
 /// Lazily unmounts every mount at or below `directory`, deepest first.
 func unmountEverything(under directory: String) {
-  let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+  let mounts = (try? Files.readString("/proc/self/mountinfo")) ?? ""
   let points = mounts.split(separator: "\n").compactMap { line -> String? in
     let fields = line.split(separator: " ")
     guard fields.count > 4, fields[4].hasPrefix(directory) else { return nil }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import LinuxOS
 
 @testable import Cgroups
 
@@ -7,7 +8,7 @@ import Glibc
 /// make is named berth-test-<random> and removed by the test, pass or fail.
 enum RealKernel {
   static let mountInfo =
-    (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+    (try? Files.readString("/proc/self/mountinfo")) ?? ""
 
   static var mode: CgroupMode { Cgroups.detectMode(mountInfo: mountInfo) }
 

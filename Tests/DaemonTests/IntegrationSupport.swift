@@ -76,7 +76,7 @@ enum Integration {
 
   /// Mount points at or under `dir`, deepest first.
   static func mounts(under dir: String) -> [String] {
-    let info = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+    let info = (try? Files.readString("/proc/self/mountinfo")) ?? ""
     return Mounts.mountPoints(mountInfo: info).filter { $0 == dir || $0.hasPrefix(dir + "/") }
       .sorted { $0.count > $1.count }
   }

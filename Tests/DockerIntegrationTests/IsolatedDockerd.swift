@@ -1,4 +1,5 @@
 import Foundation
+import LinuxOS
 
 /// A dockerd of the test's own: every path (data, exec root, socket, pid file, its
 /// managed containerd, the runtime state) lives under one temporary directory, with its
@@ -238,7 +239,7 @@ final class IsolatedDockerd: @unchecked Sendable {
   }
 
   static func mountPoints(under directory: String) -> [String] {
-    let text = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+    let text = (try? Files.readString("/proc/self/mountinfo")) ?? ""
     return text.split(separator: "\n").compactMap { line in
       let fields = line.split(separator: " ")
       guard fields.count > 4 else { return nil }
@@ -267,7 +268,7 @@ final class IsolatedDockerd: @unchecked Sendable {
   /// cgroup, where hybrid setups nest it), children first.
   private func removeCgroups() -> [String] {
     var problems: [String] = []
-    let mountinfo = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+    let mountinfo = (try? Files.readString("/proc/self/mountinfo")) ?? ""
     let mounts = mountinfo.split(separator: "\n").compactMap { line -> String? in
       guard let dash = line.range(of: " - ") else { return nil }
       let type = line[dash.upperBound...].split(separator: " ").first ?? ""

@@ -2,6 +2,7 @@
 // python3's tarfile, and small file checks.
 import CArchive
 import Foundation
+import LinuxOS
 import Testing
 
 #if canImport(Glibc)
@@ -32,7 +33,7 @@ func withTempDir<R>(_ body: (String) async throws -> R) async throws -> R {
 
 /// Removes a tree, first lifting any overlay mounts left below it.
 func removeTree(_ dir: String) {
-  if let mounts = try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8) {
+  if let mounts = try? Files.readString("/proc/self/mounts") {
     let targets = mounts.split(separator: "\n").compactMap { line -> String? in
       let f = line.split(separator: " ")
       return f.count > 1 && f[1].hasPrefix(dir) ? String(f[1]) : nil

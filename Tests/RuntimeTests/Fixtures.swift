@@ -1,4 +1,5 @@
 import Foundation
+import LinuxOS
 import OCI
 import Testing
 
@@ -172,7 +173,7 @@ final class TestBundle {
         }
       }
     }
-    let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+    let mounts = (try? Files.readString("/proc/self/mountinfo")) ?? ""
     for line in mounts.split(separator: "\n").reversed() {
       let fields = line.split(separator: " ")
       if fields.count > 4, fields[4].hasPrefix(directory) { umount2(String(fields[4]), Int32(MNT_DETACH)) }

@@ -1,4 +1,5 @@
 import Foundation
+import LinuxOS
 import OCI
 import Testing
 
@@ -56,7 +57,7 @@ struct LifecycleTests {
     #expect(try Fixtures.runtime(["delete", id], root: bundle.stateRoot).status == 0)
     #expect(try Fixtures.runtime(["state", id], root: bundle.stateRoot).status != 0)
     #expect(cgroupDirectories(named: id).isEmpty)
-    let mounts = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
+    let mounts = try Files.readString("/proc/self/mountinfo")
     #expect(!mounts.contains(bundle.rootfs))
   }
 

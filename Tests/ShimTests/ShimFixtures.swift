@@ -148,7 +148,7 @@ final class ShimSandbox {
       let cmdline = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
       if cmdline.contains(stateDir) { kill(pid, SIGKILL) }
     }
-    let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+    let mounts = (try? Files.readString("/proc/self/mountinfo")) ?? ""
     for line in mounts.split(separator: "\n").reversed() {
       let fields = line.split(separator: " ")
       if fields.count > 4, fields[4].hasPrefix(directory) { umount2(String(fields[4]), Int32(MNT_DETACH)) }
