@@ -281,6 +281,26 @@ int berth_signalfd_read(int fd) {
   return r == sizeof info ? (int)info.ssi_signo : -1;
 }
 
+static volatile sig_atomic_t signal_pipe_fd = -1;
+
+static void write_signal_to_pipe(int signal) {
+  int saved = errno;
+  unsigned char byte = (unsigned char)signal;
+  ssize_t ignored = write(signal_pipe_fd, &byte, 1);
+  (void)ignored;
+  errno = saved;
+}
+
+int berth_signal_to_pipe(int signal, int pipe_fd) {
+  signal_pipe_fd = pipe_fd;
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = write_signal_to_pipe;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  return sigaction(signal, &action, NULL);
+}
+
 #ifndef SYS_fsopen
 #define SYS_fsopen 430
 #endif

@@ -69,12 +69,6 @@ public enum DaemonMain {
   public static func run(
     _ options: DaemonOptions, serve: (Engine) async throws -> @Sendable () async -> Void
   ) async -> Int32 {
-    // Block the signals before any thread starts, so only the sigwait thread sees them.
-    var set = sigset_t()
-    sigemptyset(&set)
-    sigaddset(&set, SIGTERM)
-    sigaddset(&set, SIGINT)
-    pthread_sigmask(SIG_BLOCK, &set, nil)
     // A client or a pipe that goes away must be an EPIPE, never a dead daemon.
     signal(SIGPIPE, SIG_IGN)
     guard let runtime = locate("berth-runtime"), let shim = locate("berth-shim") else {
@@ -82,20 +76,15 @@ public enum DaemonMain {
       return 1
     }
     do {
+      let shutdown = try SignalPipe(catching: [SIGTERM, SIGINT])
       var config = EngineConfig(
         dataRoot: options.dataRoot, execRoot: options.execRoot, runtimeBinary: runtime, shimBinary: shim)
       config.cgroupParent = options.cgroupParent
       let engine = try Engine(config: config)
       await engine.restore()
       let stop = try await serve(engine)
-      let blocked = set
       let sig = await withCheckedContinuation { (c: CheckedContinuation<Int32, Never>) in
-        BlockingThread.detach {
-          var wanted = blocked
-          var s: Int32 = 0
-          sigwait(&wanted, &s)
-          c.resume(returning: s)
-        }
+        BlockingThread.detach { c.resume(returning: shutdown.next()) }
       }
       printError("berthd: received signal \(sig), shutting down (containers keep running)")
       await stop()

@@ -83,6 +83,11 @@ int berth_signalfd_all(void);
 /// Reads one signal from a signalfd; returns the signal number or -1.
 int berth_signalfd_read(int fd);
 
+/// Makes `signal` write its number as one byte to `pipe_fd` from a process-wide handler,
+/// whichever thread it is delivered to (multithreaded programs whose threads are not
+/// all started by the caller cannot rely on a blocked mask and sigwait).
+int berth_signal_to_pipe(int signal, int pipe_fd);
+
 /// Opens `name` in `dir` through a private, detached, read-only overlayfs mount
 /// (lower layers `dir` and the empty `empty_dir`). Exec'ing that fd gives a process
 /// whose /proc/PID/exe cannot be opened for writing, without copying the binary.
