@@ -34,6 +34,8 @@ public struct ContainerSettings: Codable, Sendable, Equatable {
   public var binds: [String]?
   public var mounts: [MountSetting]?
   public var tmpfs: [String: String]?
+  /// `[height, width]` of the terminal at create (`-t`); the client resizes later.
+  public var consoleSize: [Int]?
   public var networkMode: String?
   /// "80/tcp" → bindings. Any binding answers "not supported yet".
   public var portBindings: [String: [PortBinding]]?

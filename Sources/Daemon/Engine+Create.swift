@@ -40,6 +40,7 @@ extension ContainerSettings {
     }
     guard let h = r.hostConfig else { return }
     binds = h.binds
+    consoleSize = h.consoleSize
     mounts = h.mounts?.map { m in
       var s = MountSetting(
         type: m.type ?? "volume", source: m.source, target: m.target ?? "", readOnly: m.readOnly ?? false)

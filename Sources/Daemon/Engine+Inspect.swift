@@ -79,6 +79,7 @@ extension Engine {
     h.restartPolicy = EngineAPI.RestartPolicy(
       name: s.restartPolicy.name, maximumRetryCount: s.restartPolicy.maximumRetryCount)
     h.autoRemove = s.autoRemove
+    h.consoleSize = s.consoleSize ?? [0, 0]
     h.mounts = s.mounts?.map { m in
       var api = Mount()
       api.type = m.type

@@ -60,7 +60,7 @@ public enum SpecBuilder {
       capabilities: Capabilities(bounding: caps, effective: caps, inheritable: [], permitted: caps),
       rlimits: try rlimits(s.resources.ulimits ?? []), noNewPrivileges: security.noNewPrivileges ? true : nil,
       oomScoreAdj: s.oomScoreAdj)
-    if s.tty { process.consoleSize = ConsoleSize(height: 24, width: 80) }
+    if s.tty { process.consoleSize = consoleSize(s.consoleSize) }
 
     var linux = Linux()
     linux.cgroupsPath = context.cgroupParent + "/" + context.id
@@ -103,6 +103,14 @@ public enum SpecBuilder {
       throw DaemonError.invalid(
         "invalid restart policy: maximum retry count can only be used with 'on-failure'")
     }
+  }
+
+  /// The size the client asked for at create (docker sends its terminal's), else 24×80.
+  static func consoleSize(_ size: [Int]?) -> ConsoleSize {
+    guard let size, size.count == 2, size[0] > 0, size[1] > 0, size[0] <= 0xFFFF, size[1] <= 0xFFFF else {
+      return ConsoleSize(height: 24, width: 80)
+    }
+    return ConsoleSize(height: UInt32(size[0]), width: UInt32(size[1]))
   }
 
   public static func validate(_ s: ContainerSettings) throws {
