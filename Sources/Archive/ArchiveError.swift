@@ -21,6 +21,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
   /// The expansion ratio exceeded the configured bound (decompression bomb guard).
   case compressionRatioLimit(limit: Int64)
   case badHardlink(path: String, target: String, reason: String)
+  /// An entry would replace a directory with a non-directory or the reverse (refused on request).
+  case overwrite(path: String, directory: Bool)
 
   public var description: String {
     switch self {
@@ -39,6 +41,10 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
       return "layer refused: expands more than \(l)x its compressed size (decompression bomb guard)"
     case .badHardlink(let p, let t, let r):
       return "layer refused: hardlink \"\(p)\" → \"\(t)\": \(r)"
+    case .overwrite(let p, let directory):
+      return directory
+        ? "cannot overwrite directory \"\(p)\" with non-directory"
+        : "cannot overwrite non-directory \"\(p)\" with directory"
     }
   }
 }

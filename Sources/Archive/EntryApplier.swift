@@ -39,7 +39,7 @@ final class Applier {
     guard let cpath = archive_entry_pathname(entry) else {
       throw ArchiveError.unsafePath(path: "?", reason: "has no (or an undecodable) name")
     }
-    let path = String(cString: cpath)
+    let path = entryPath(String(cString: cpath))
     let comps = try Self.components(of: path)
     let type = archive_entry_filetype(entry) & Sys.S_IFMT
     guard let name = comps.last else {
@@ -49,15 +49,16 @@ final class Applier {
     }
     let parent = comps.dropLast()
 
-    if name.hasPrefix(Self.whiteoutPrefix) {
+    if options.whiteouts && name.hasPrefix(Self.whiteoutPrefix) {
       try applyWhiteout(entry, name: name, parent: parent, path: path)
       return
     }
     let pfd = try root.directory(parent, create: true)
 
     if let hl = archive_entry_hardlink(entry) {
+      let target = entryPath(String(cString: hl))
       try applyHardlink(
-        entry, target: String(cString: hl), name: name, parentFD: pfd, comps: comps, path: path)
+        entry, target: target, name: name, parentFD: pfd, comps: comps, path: path)
       return
     }
 
@@ -66,7 +67,7 @@ final class Applier {
       if mkdirat(pfd, name, 0o700) != 0 {
         guard errno == EEXIST else { throw Sys.fail("mkdir", path) }
         if let st = Sys.fstatat(pfd, name), st.st_mode & Sys.S_IFMT != Sys.S_IFDIR {
-          try replace(pfd, name, comps)
+          try replace(pfd, name, comps, withDirectory: true)
           guard mkdirat(pfd, name, 0o700) == 0 else { throw Sys.fail("mkdir", path) }
         }
       }
@@ -130,7 +131,7 @@ final class Applier {
     }
     if options.preserveOwnership {
       _ = fchownat(
-        pfd, target, uid_t(archive_entry_uid(entry)), gid_t(archive_entry_gid(entry)),
+        pfd, target, owner(entry).uid, owner(entry).gid,
         AT_SYMLINK_NOFOLLOW)
     }
   }
@@ -204,7 +205,7 @@ final class Applier {
     let declared = archive_entry_size(entry)
     if declared > pos, ftruncate(fd, off_t(declared)) != 0 { throw Sys.fail("truncate", path) }
     if options.preserveOwnership {
-      guard fchown(fd, uid_t(archive_entry_uid(entry)), gid_t(archive_entry_gid(entry))) == 0 else {
+      guard fchown(fd, owner(entry).uid, owner(entry).gid) == 0 else {
         throw Sys.fail("chown", path)
       }
     }
@@ -221,7 +222,7 @@ final class Applier {
     let fd = try root.openDirectory(components[...], flags: O_RDONLY, create: false)
     defer { close(fd) }
     if options.preserveOwnership {
-      guard fchown(fd, uid_t(archive_entry_uid(entry)), gid_t(archive_entry_gid(entry))) == 0 else {
+      guard fchown(fd, owner(entry).uid, owner(entry).gid) == 0 else {
         throw Sys.fail("chown", path)
       }
     }
@@ -246,8 +247,13 @@ final class Applier {
   }
 
   /// Removes whatever is at `name` (recursively), forgetting cached descriptors beneath it.
-  private func replace(_ pfd: Int32, _ name: String, _ comps: [String]) throws {
+  private func replace(_ pfd: Int32, _ name: String, _ comps: [String], withDirectory: Bool = false) throws {
     let path = comps.joined(separator: "/")
+    if options.noOverwriteDirNonDir, let st = Sys.fstatat(pfd, name),
+      (st.st_mode & Sys.S_IFMT == Sys.S_IFDIR) != withDirectory
+    {
+      throw ArchiveError.overwrite(path: path, directory: !withDirectory)
+    }
     root.invalidate(path)
     try Sys.removeAll(pfd, name, path: path)
   }
@@ -258,7 +264,7 @@ final class Applier {
     if options.preserveOwnership {
       guard
         fchownat(
-          pfd, name, uid_t(archive_entry_uid(entry)), gid_t(archive_entry_gid(entry)),
+          pfd, name, owner(entry).uid, owner(entry).gid,
           AT_SYMLINK_NOFOLLOW) == 0
       else { throw Sys.fail("chown", path) }
     }
@@ -288,6 +294,19 @@ final class Applier {
         throw Sys.fail("setxattr \(n)", path)
       }
     }
+  }
+
+  /// An entry's name (or hardlink target) as the options ask to read it.
+  private func entryPath(_ raw: String) -> String {
+    var p = Substring(raw)
+    if options.stripLeadingSlash { while p.hasPrefix("/") { p = p.dropFirst() } }
+    return options.rebase?.apply(String(p)) ?? String(p)
+  }
+
+  /// The owner to give an entry: the requested one, else the header's.
+  private func owner(_ entry: OpaquePointer) -> (uid: uid_t, gid: gid_t) {
+    if let o = options.owner { return (o.uid, o.gid) }
+    return (uid_t(archive_entry_uid(entry)), gid_t(archive_entry_gid(entry)))
   }
 
   private static func times(_ entry: OpaquePointer) -> [timespec] {

@@ -24,7 +24,30 @@ public enum LayerApplier {
       ratioGrace: options.ratioGraceBytes)
     try source.start()
     defer { source.finish() }
-    let applier = try Applier(root: RootedDirectory(path: directory), options: options)
+    return try apply(source: source, root: RootedDirectory(path: directory), options: options, observe: observe)
+  }
+
+  /// Applies the tar read from `fd` beneath the open directory `directoryFD` (`displayPath`
+  /// names it in errors). Nothing is written outside it, whatever its entries say.
+  @discardableResult
+  public static func apply(
+    fd: Int32, intoDirectoryFD directoryFD: Int32, displayPath: String,
+    options: LayerApplyOptions = LayerApplyOptions()
+  ) throws -> LayerApplyResult {
+    let source = DecompressingSource(
+      fd: fd, maxBytes: options.maxExpandedBytes, maxRatio: options.maxCompressionRatio,
+      ratioGrace: options.ratioGraceBytes)
+    try source.start()
+    defer { source.finish() }
+    return try apply(
+      source: source, root: RootedDirectory(fd: directoryFD, path: displayPath), options: options, observe: nil)
+  }
+
+  private static func apply(
+    source: DecompressingSource, root: RootedDirectory, options: LayerApplyOptions,
+    observe: ((UnsafeRawBufferPointer) -> Void)?
+  ) throws -> LayerApplyResult {
+    let applier = try Applier(root: root, options: options)
     let reader = TarStreamReader(source: source, observe: observe)
     var entries = 0
     do {

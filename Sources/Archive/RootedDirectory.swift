@@ -25,6 +25,13 @@ final class RootedDirectory {
     guard rootFD >= 0 else { throw Sys.fail("open", path) }
   }
 
+  /// Rooted at an open directory (duplicated; the caller keeps its own descriptor).
+  init(fd: Int32, path: String) throws {
+    rootPath = path
+    rootFD = Sys.retry { fcntl(fd, F_DUPFD_CLOEXEC, 0) }
+    guard rootFD >= 0 else { throw Sys.fail("dup", path) }
+  }
+
   deinit {
     if cachedFD >= 0 { close(cachedFD) }
     close(rootFD)

@@ -1,8 +1,9 @@
 /// Every command, by the names docker gives them.
 enum CommandRegistry {
   static let topLevel: [String: Command] = [
-    "attach": AttachCommand.command, "create": CreateCommand.command, "diff": DiffCommand.command,
-    "events": EventsCommand.command, "exec": ExecCommand.command, "history": HistoryCommand.command,
+    "attach": AttachCommand.command, "cp": CopyCommand.command, "create": CreateCommand.command,
+    "diff": DiffCommand.command, "events": EventsCommand.command, "exec": ExecCommand.command,
+    "history": HistoryCommand.command,
     "images": ImagesCommand.command, "import": ImportCommand.command, "info": InfoCommand.command,
     "inspect": InspectCommand.command, "kill": KillCommand.command, "load": LoadCommand.command,
     "logs": LogsCommand.command, "pause": PauseCommand.command, "port": PortCommand.command, "ps": PsCommand.command,
@@ -18,8 +19,8 @@ enum CommandRegistry {
     "container": CommandGroup(
       summary: "Manage containers",
       commands: [
-        "attach": AttachCommand.command, "create": CreateCommand.command, "diff": DiffCommand.command,
-        "exec": ExecCommand.command,
+        "attach": AttachCommand.command, "cp": CopyCommand.command, "create": CreateCommand.command,
+        "diff": DiffCommand.command, "exec": ExecCommand.command,
         "inspect": InspectCommand.typed(
           "container inspect", "container", summary: "Display detailed information on one or more containers"),
         "kill": KillCommand.command, "logs": LogsCommand.command, "ls": PsCommand.command, "list": PsCommand.command,

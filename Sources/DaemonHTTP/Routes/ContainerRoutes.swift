@@ -90,6 +90,8 @@ extension Router {
       try await r.json(try await backend.createExec(containerID: id, request: body), status: .created)
     case (.GET, "changes"):
       try await r.json(try await backend.containerChanges(id: id))
+    case (.HEAD, "archive"), (.GET, "archive"), (.PUT, "archive"):
+      try await archive(id: id, request, r)
     case (.GET, "export"):
       try await r.streamBytes(try await backend.exportContainer(id: id), contentType: "application/x-tar")
     default:

@@ -24,11 +24,16 @@ struct Router: Sendable {
 
   /// Decided from the request head alone, before the body arrives.
   func bodyMode(_ head: HTTPRequestHead) -> BodyMode {
-    guard head.method == .POST else { return .buffered }
+    guard head.method == .POST || head.method == .PUT else { return .buffered }
     let path = head.uri.split(separator: "?", maxSplits: 1).first ?? ""
     var segments = path.split(separator: "/")
     if let first = segments.first, first.hasPrefix("v"), first.dropFirst().allSatisfy({ $0.isNumber || $0 == "." }) {
       segments.removeFirst()
+    }
+    if head.method == .PUT {
+      // Only a `docker cp` upload streams; other PUTs are small.
+      let upload = segments.count == 3 && segments[0] == "containers" && segments[2] == "archive"
+      return upload ? .streamed : .buffered
     }
     switch segments.count {
     case 2 where segments[0] == "images" && (segments[1] == "load" || segments[1] == "create"):

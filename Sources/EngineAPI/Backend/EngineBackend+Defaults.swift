@@ -104,6 +104,20 @@ extension EngineBackend {
     throw EngineError.notImplemented("exportContainer is not implemented by this engine")
   }
 
+  public func statContainerPath(id: String, path: String) async throws -> ContainerPathStat {
+    throw EngineError.notImplemented("statContainerPath is not implemented by this engine")
+  }
+
+  public func archiveContainerPath(id: String, path: String) async throws -> ContainerArchive {
+    throw EngineError.notImplemented("archiveContainerPath is not implemented by this engine")
+  }
+
+  public func extractToContainer(
+    id: String, path: String, options: ContainerExtractOptions, body: ByteStream
+  ) async throws {
+    throw EngineError.notImplemented("extractToContainer is not implemented by this engine")
+  }
+
   public func commitContainer(
     id: String, repo: String?, tag: String?, comment: String?, author: String?, changes: [String], pause: Bool,
     config: ContainerConfig?

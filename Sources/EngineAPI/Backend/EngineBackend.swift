@@ -63,6 +63,13 @@ public protocol EngineBackend: Sendable {
   func containerChanges(id: String) async throws -> [FilesystemChange]
   /// `docker export`: the container's filesystem as a tar stream.
   func exportContainer(id: String) async throws -> ByteStream
+  /// HEAD /containers/{id}/archive: the stat of a path in the container (not following a
+  /// final symlink).
+  func statContainerPath(id: String, path: String) async throws -> ContainerPathStat
+  /// GET /containers/{id}/archive: a path in the container as a tar.
+  func archiveContainerPath(id: String, path: String) async throws -> ContainerArchive
+  /// PUT /containers/{id}/archive: extracts a tar into a directory of the container.
+  func extractToContainer(id: String, path: String, options: ContainerExtractOptions, body: ByteStream) async throws
   /// `docker commit` (POST /commit): a new image from the container's writable layer, with
   /// the container's config, then `changes` (Dockerfile instructions), then `config`.
   func commitContainer(

@@ -1,0 +1,122 @@
+// `berth cp`: docker's destination rules (pure), and copies both ways against a real berthd
+// (needs root, busybox and a built berthd, like EndToEnd).
+import Foundation
+import Glibc
+import Testing
+
+@testable import BerthCommands
+
+@Suite struct CopyPathsTests {
+  @Test func destinationRulesMatchDocker() throws {
+    let file = CopyInfo(path: "/src/f", exists: true)
+    let dir = CopyInfo(path: "/src/d", exists: true, isDirectory: true)
+    let contents = CopyInfo(path: "/src/d/.", exists: true, isDirectory: true)
+    let existingDir = CopyInfo(path: "/dst", exists: true, isDirectory: true)
+    let existingFile = CopyInfo(path: "/dst/x", exists: true)
+    let missing = CopyInfo(path: "/dst/new")
+    #expect(try CopyPaths.prepare(source: file, destination: existingDir) == ("/dst", "f"))
+    #expect(try CopyPaths.prepare(source: dir, destination: existingDir) == ("/dst", "d"))
+    #expect(try CopyPaths.prepare(source: contents, destination: existingDir) == ("/dst", "."))
+    #expect(try CopyPaths.prepare(source: file, destination: existingFile) == ("/dst", "x"))
+    #expect(try CopyPaths.prepare(source: dir, destination: missing) == ("/dst", "new"))
+    #expect(try CopyPaths.prepare(source: file, destination: missing) == ("/dst", "new"))
+    #expect(throws: CopyPaths.Failure.cannotCopyDirectory) {
+      try CopyPaths.prepare(source: dir, destination: existingFile)
+    }
+    #expect(throws: CopyPaths.Failure.directoryNotExists) {
+      try CopyPaths.prepare(source: file, destination: CopyInfo(path: "/dst/new/"))
+    }
+  }
+
+  @Test func argumentsAndPaths() {
+    #expect(CopyPaths.splitArgument("c:/etc").container == "c")
+    #expect(CopyPaths.splitArgument("/a:b").container == nil)
+    #expect(CopyPaths.splitArgument("./a:b").container == nil)
+    #expect(CopyPaths.absolute("d/.", cwd: "/w") == "/w/d/.")
+    #expect(CopyPaths.absolute("d/", cwd: "/w") == "/w/d/")
+    #expect(CopyPaths.splitDirEntry("/a/b/.") == ("/a/b", "."))
+    #expect(CopyPaths.rebaseName(path: "/a/link", resolved: "/a/target") == ("/a/target", "link"))
+  }
+}
+
+@Suite(.serialized, .enabled(if: berthdBinary() != nil && getuid() == 0))
+struct CopyCommandTests {
+  @Test func copiesBothWaysWithBerthCp() throws {
+    guard let berthd = berthdBinary(), FileManager.default.isExecutableFile(atPath: "/bin/busybox") else { return }
+    let dir = "/tmp/berth-cp-\(getpid())"
+    try FileManager.default.createDirectory(atPath: dir + "/host/tree/sub", withIntermediateDirectories: true)
+    let socket = "\(dir)/berth.sock"
+    let host = "unix://\(socket)"
+    let cgroupParent = "/berth-test-cp-\(getpid())"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: berthd)
+    process.arguments = [
+      "--data-root", "\(dir)/data", "--exec-root", "\(dir)/exec", "-H", host, "--cgroup-parent", cgroupParent,
+    ]
+    FileManager.default.createFile(atPath: "\(dir)/berthd.log", contents: nil)
+    process.standardOutput = FileHandle(forWritingAtPath: "\(dir)/berthd.log")
+    process.standardError = FileHandle(forWritingAtPath: "\(dir)/berthd.log")
+    try process.run()
+    defer {
+      for id in runCLI(["ps", "-aq"], host: host).stdout.split(separator: "\n") {
+        _ = runCLI(["rm", "-f", String(id)], host: host)
+      }
+      process.terminate()
+      process.waitUntilExit()
+      unmountEverything(under: dir)
+      try? FileManager.default.removeItem(atPath: dir)
+      for hierarchy in (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? [] {
+        rmdir("/sys/fs/cgroup/\(hierarchy)\(cgroupParent)")
+      }
+    }
+    var up = false
+    for _ in 0..<100 where !up {
+      up = FileManager.default.fileExists(atPath: socket) && runCLI(["version"], host: host).code == 0
+      if !up { usleep(100_000) }
+    }
+    try #require(up, "berthd did not serve the API on \(socket) within 10 s")
+    let make = Process()
+    make.executableURL = URL(fileURLWithPath: "/bin/sh")
+    make.arguments = [
+      "-c", "scripts/make-busybox-rootfs.sh \(dir)/rootfs >/dev/null && tar -C \(dir)/rootfs -cf \(dir)/bb.tar .",
+    ]
+    make.currentDirectoryURL = packageRoot()
+    try make.run()
+    make.waitUntilExit()
+    try #require(make.terminationStatus == 0)
+    try #require(runCLI(["import", "\(dir)/bb.tar", "busybox:latest"], host: host).code == 0)
+    try #require(runCLI(["run", "-d", "--name", "c", "busybox", "sleep", "300"], host: host).code == 0)
+
+    try "hello\n".write(toFile: dir + "/host/hello.txt", atomically: false, encoding: .utf8)
+    try "B\n".write(toFile: dir + "/host/tree/sub/b", atomically: false, encoding: .utf8)
+    func read(_ rel: String) -> String? { try? String(contentsOfFile: dir + "/host/" + rel, encoding: .utf8) }
+
+    var r = runCLI(["cp", dir + "/host/hello.txt", "c:/tmp/"], host: host)
+    #expect(r.code == 0, "\(r.stderr)")
+    r = runCLI(["cp", dir + "/host/tree", "c:/tmp/t2"], host: host)
+    #expect(r.code == 0, "\(r.stderr)")
+    r = runCLI(["exec", "c", "cat", "/tmp/hello.txt", "/tmp/t2/sub/b"], host: host)
+    #expect(r.stdout == "hello\nB\n", "\(r.stdout) \(r.stderr)")
+
+    r = runCLI(["cp", "c:/tmp/t2", dir + "/host/back"], host: host)
+    #expect(r.code == 0 && read("back/sub/b") == "B\n", "\(r.stderr)")
+    r = runCLI(["cp", "c:/tmp/hello.txt", dir + "/host/back/"], host: host)
+    #expect(r.code == 0 && read("back/hello.txt") == "hello\n", "\(r.stderr)")
+    r = runCLI(["cp", "c:/tmp/t2/.", dir + "/host/tree"], host: host)
+    #expect(r.code == 0 && read("tree/sub/b") == "B\n", "\(r.stderr)")
+
+    // A tar through stdout and back in through stdin.
+    r = runCLI(["cp", "c:/tmp/hello.txt", "-"], host: host)
+    #expect(r.code == 0 && r.stdout.contains("hello\n") && r.stdout.utf8.count % 512 == 0, "\(r.stderr)")
+    r = runCLI(["exec", "c", "mkdir", "/tmp/in"], host: host)
+    let tar = runCLI(["cp", "c:/tmp/hello.txt", "-"], host: host).stdout
+    r = runCLI(["cp", "-", "c:/tmp/in"], host: host, stdin: tar)
+    #expect(r.code == 0, "\(r.stderr)")
+    #expect(runCLI(["exec", "c", "cat", "/tmp/in/hello.txt"], host: host).stdout == "hello\n")
+
+    r = runCLI(["cp", "c:/nope", dir + "/host/"], host: host)
+    #expect(r.code != 0 && r.stderr.contains("Could not find the file /nope in container c"), "\(r.stderr)")
+    r = runCLI(["cp", dir + "/host/a", dir + "/host/b"], host: host)
+    #expect(r.code != 0 && r.stderr.contains("must specify at least one container source"), "\(r.stderr)")
+  }
+}
