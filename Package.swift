@@ -11,6 +11,7 @@ let package = Package(
     .executable(name: "berthd", targets: ["berthd"]),
     .executable(name: "berth-shim", targets: ["berth-shim"]),
     .executable(name: "berth", targets: ["berth"]),
+    .executable(name: "berth-init", targets: ["berth-init"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.0")
@@ -59,6 +60,9 @@ let package = Package(
     .executableTarget(name: "berth-shim", dependencies: ["Shim"]),
     .target(name: "Daemon", dependencies: ["EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups"]),
     .executableTarget(name: "berthd", dependencies: ["Daemon", "DaemonHTTP"]),
+    // `--init`'s PID 1, in C and fully static (busybox-like images have no libc):
+    // -nostartfiles keeps out swiftrt.o, the only thing that would pull in the Swift runtime.
+    .executableTarget(name: "berth-init", linkerSettings: [.unsafeFlags(["-nostartfiles", "-static-executable"])]),
 
     // The CLI: a synchronous Engine API client (no NIO: the CLI must start fast) and Docker's verbs.
     .target(name: "EngineClient", dependencies: ["EngineAPI", "LinuxOS"]),

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs Berth's dependencies, builds release binaries (static Swift stdlib) and puts
-# them in /usr/local/bin: berth (CLI), berthd (daemon), berth-shim, berth-runtime.
+# them in /usr/local/bin: berth (CLI), berthd (daemon), berth-shim, berth-runtime and
+# berth-init (`--init`'s PID 1, a fully static C binary: berthd mounts it into containers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 command -v swift >/dev/null || export PATH=/opt/swift/usr/bin:$PATH
-for product in berth-runtime berth-shim berthd berth; do
+for product in berth-runtime berth-shim berth-init berthd berth; do
   swift build -c release --static-swift-stdlib --product "$product"
   install -m 0755 ".build/release/$product" "/usr/local/bin/$product"
   echo "installed /usr/local/bin/$product"

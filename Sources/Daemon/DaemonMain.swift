@@ -13,6 +13,10 @@ public struct DaemonOptions: Sendable {
   public var configFile: String?
   /// The cgroup every container's cgroup is made under (dockerd's --cgroup-parent).
   public var cgroupParent = "/berth"
+  /// dockerd's --init: run an init in containers that do not set HostConfig.Init.
+  public var defaultInit = false
+  /// dockerd's --init-path; else berth-init next to berthd or in PATH.
+  public var initPath: String?
 
   public init(parsing args: [String]) throws {
     var i = 0
@@ -31,6 +35,8 @@ public struct DaemonOptions: Sendable {
       case "-H", "--host": hosts.append(try value(name))
       case "--log-level", "-l": logLevel = try value(name)
       case "--config-file": configFile = try value(name)
+      case "--init": defaultInit = !a.hasSuffix("=false")
+      case "--init-path": initPath = try value(name)
       case "--cgroup-parent":
         cgroupParent = try value(name)
         let parts = cgroupParent.split(separator: "/")
@@ -39,7 +45,8 @@ public struct DaemonOptions: Sendable {
         }
       case "-h", "--help":
         print(
-          "Usage: berthd [--data-root DIR] [--exec-root DIR] [-H unix:///path]... [--cgroup-parent /PATH] [--log-level LEVEL]"
+          "Usage: berthd [--data-root DIR] [--exec-root DIR] [-H unix:///path]... [--cgroup-parent /PATH] [--init] [--init-path PATH]"
+            + " [--log-level LEVEL]"
         )
         exit(0)
       default: throw DaemonError.invalid("unknown flag: \(a)")
@@ -80,6 +87,9 @@ public enum DaemonMain {
       var config = EngineConfig(
         dataRoot: options.dataRoot, execRoot: options.execRoot, runtimeBinary: runtime, shimBinary: shim)
       config.cgroupParent = options.cgroupParent
+      // Optional: only `--init` containers need it, and they fail with a clear error without it.
+      config.initBinary = options.initPath ?? locate("berth-init")
+      config.defaultInit = options.defaultInit
       let engine = try Engine(config: config)
       await engine.restore()
       let stop = try await serve(engine)

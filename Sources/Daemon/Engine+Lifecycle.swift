@@ -111,6 +111,8 @@ extension Engine {
       containerDirectory: containers.directory(record.id))
     ctx.cgroupParent = config.cgroupParent
     ctx.hostHostname = Self.hostHostname()
+    ctx.initBinary = config.initBinary
+    ctx.defaultInit = config.defaultInit
     let store = containers
     ctx.containerPID = { ref in
       let other = try store.get(ref)

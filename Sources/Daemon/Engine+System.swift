@@ -56,7 +56,8 @@ extension Engine {
       ncpu: HostInfo.cpuCount(), memTotal: HostInfo.memTotal(), name: HostInfo.hostname(),
       serverVersion: BerthVersion.version,
       runtimes: ["berth": RuntimeInfo(path: config.runtimeBinary, runtimeArgs: nil)], defaultRuntime: "berth",
-      liveRestoreEnabled: true, securityOptions: ["name=seccomp,profile=builtin"])
+      liveRestoreEnabled: true, initBinary: config.initBinary == nil ? "" : "docker-init",
+      securityOptions: ["name=seccomp,profile=builtin"])
   }
 
   /// A stable daemon ID (/etc/machine-id, else empty).

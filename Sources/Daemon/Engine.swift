@@ -20,6 +20,10 @@ public struct EngineConfig: Sendable {
   public var runtimeBinary: String
   public var shimBinary: String
   public var cgroupParent = "/berth"
+  /// berth-init, the PID 1 of `--init` containers; nil when it is not installed.
+  public var initBinary: String?
+  /// dockerd's `--init`: containers that do not choose get the init.
+  public var defaultInit = false
 
   public init(dataRoot: String, execRoot: String, runtimeBinary: String, shimBinary: String) {
     self.dataRoot = dataRoot

@@ -31,6 +31,10 @@ public struct SpecContext: Sendable {
   public var anonymousVolumePath: @Sendable (String) throws -> String = { path in
     throw DaemonError.notSupported("anonymous volumes are not supported yet (-v \(path))")
   }
+  /// berth-init on the host, mounted as the container's PID 1 with `--init`; nil: not installed.
+  public var initBinary: String?
+  /// Whether containers that do not set --init get one (dockerd's `--init`).
+  public var defaultInit: Bool = false
   /// Describes a host device node for `--device`.
   public var hostDevice: @Sendable (String) throws -> Device = { path in
     throw DaemonError.invalid("error gathering device information while adding custom device \"\(path)\"")
@@ -55,8 +59,11 @@ public enum SpecBuilder {
     let caps = try capabilities(add: s.capAdd ?? [], drop: s.capDrop ?? [], privileged: s.privileged)
     let security = try SecurityOptions(parsing: s.securityOpt ?? [])
 
+    let initProgram = try initBinary(s, context: context)
+
     var process = Process(
-      terminal: s.tty, user: user, args: try arguments(s), env: environment(s), cwd: try workingDirectory(s),
+      terminal: s.tty, user: user, args: initArguments(initProgram) + (try arguments(s)), env: environment(s),
+      cwd: try workingDirectory(s),
       capabilities: Capabilities(bounding: caps, effective: caps, inheritable: [], permitted: caps),
       rlimits: try rlimits(s.resources.ulimits ?? []), noNewPrivileges: security.noNewPrivileges ? true : nil,
       oomScoreAdj: s.oomScoreAdj)
@@ -84,7 +91,7 @@ public enum SpecBuilder {
       root: Root(path: context.rootfs, readonly: s.readonlyRootfs ? true : nil),
       hostname: s.hostname ?? String(context.id.prefix(12)),
       domainname: s.domainname.flatMap { $0.isEmpty ? nil : $0 },
-      mounts: try mounts(s, context: context), linux: linux)
+      mounts: try mounts(s, context: context) + initMounts(initProgram), linux: linux)
   }
 
   /// Checks everything that can be checked without the rootfs, so that `create` fails the
@@ -115,9 +122,6 @@ public enum SpecBuilder {
 
   public static func validate(_ s: ContainerSettings) throws {
     try validateNetwork(s)
-    if s.initProcess == true {
-      throw DaemonError.notSupported("--init is not supported yet: Berth has no docker-init to inject")
-    }
     if let dir = s.workingDir, !dir.isEmpty, !dir.hasPrefix("/") {
       throw DaemonError.invalid("the working directory '\(dir)' is invalid, it needs to be an absolute path")
     }

@@ -534,12 +534,6 @@ enum SeccompDefaults {
       try SpecBuilder.validate(settings { $0.restartPolicy = RestartPolicy(name: "on-failure", maximumRetryCount: 2) })
     }
   }
-
-  @Test func initIsNotSupported() {
-    expectError(.notImplemented, containing: "--init is not supported yet") {
-      try SpecBuilder.validate(settings { $0.initProcess = true })
-    }
-  }
 }
 
 @Suite struct ResourceTests {
