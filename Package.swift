@@ -14,7 +14,8 @@ let package = Package(
     .executable(name: "berth-init", targets: ["berth-init"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0")
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
   ],
   targets: [
     // C: only what Swift cannot do safely (raw syscalls, variadic calls, a fork+exec
@@ -55,6 +56,7 @@ let package = Package(
         "EngineAPI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]),
     .target(name: "Shim", dependencies: ["LinuxOS", "OCI", "JSONCoding"]),
     .executableTarget(name: "berth-shim", dependencies: ["Shim"]),

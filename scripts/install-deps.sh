@@ -5,8 +5,8 @@ set -euo pipefail
 packages=(
   # build
   pkg-config libseccomp-dev libarchive-dev libssl-dev
-  # tests: a tiny image, the runc and Docker anchors, image tools, a pty, kernel tools
-  busybox-static runc docker.io skopeo umoci zstd jq util-linux procps iproute2 nftables
+  # tests: a tiny image, the runc and Docker anchors, TLS certificates and a TLS client, image tools, a pty, kernel tools
+  busybox-static runc docker.io openssl curl skopeo umoci zstd jq util-linux procps iproute2 nftables
   # benchmarks
   hyperfine
 )

@@ -17,6 +17,15 @@ public struct DaemonOptions: Sendable {
   public var defaultInit = false
   /// dockerd's --init-path; else berth-init next to berthd or in PATH.
   public var initPath: String?
+  /// `hosts` parsed; a tcp:// one is served only with `tlsVerify`.
+  public var listeners: [DaemonListener] = []
+  /// dockerd's --tls (implied by --tlsverify) and --tlsverify (require client certificates).
+  public var tls = false
+  public var tlsVerify = false
+  /// PEM files; dockerd's defaults: ca.pem, cert.pem, key.pem in $DOCKER_CERT_PATH or ~/.docker.
+  public var tlsCACert = DaemonOptions.defaultCertPath("ca.pem")
+  public var tlsCert = DaemonOptions.defaultCertPath("cert.pem")
+  public var tlsKey = DaemonOptions.defaultCertPath("key.pem")
 
   public init(parsing args: [String]) throws {
     var i = 0
@@ -25,6 +34,15 @@ public struct DaemonOptions: Sendable {
       i += 1
       guard i < args.count else { throw DaemonError.invalid("flag needs an argument: \(flag)") }
       return args[i]
+    }
+    // A boolean flag as Go's: `--flag` or `--flag=true|false`, never the next argument.
+    func bool(_ flag: String) throws -> Bool {
+      guard let eq = args[i].firstIndex(of: "=") else { return true }
+      switch args[i][args[i].index(after: eq)...] {
+      case "true", "1": return true
+      case "false", "0": return false
+      default: throw DaemonError.invalid("\(flag) takes true or false, got \(args[i])")
+      }
     }
     while i < args.count {
       let a = args[i]
@@ -35,8 +53,13 @@ public struct DaemonOptions: Sendable {
       case "-H", "--host": hosts.append(try value(name))
       case "--log-level", "-l": logLevel = try value(name)
       case "--config-file": configFile = try value(name)
-      case "--init": defaultInit = !a.hasSuffix("=false")
+      case "--init": defaultInit = try bool(name)
       case "--init-path": initPath = try value(name)
+      case "--tls": tls = try bool(name)
+      case "--tlsverify": tlsVerify = try bool(name)
+      case "--tlscacert": tlsCACert = try value(name)
+      case "--tlscert": tlsCert = try value(name)
+      case "--tlskey": tlsKey = try value(name)
       case "--cgroup-parent":
         cgroupParent = try value(name)
         let parts = cgroupParent.split(separator: "/")
@@ -45,15 +68,33 @@ public struct DaemonOptions: Sendable {
         }
       case "-h", "--help":
         print(
-          "Usage: berthd [--data-root DIR] [--exec-root DIR] [-H unix:///path]... [--cgroup-parent /PATH] [--init] [--init-path PATH]"
-            + " [--log-level LEVEL]"
-        )
+          """
+          Usage: berthd [--data-root DIR] [--exec-root DIR] [-H unix:///path|tcp://HOST:PORT]...
+                        [--tlsverify --tlscacert CA --tlscert CERT --tlskey KEY]
+                        [--cgroup-parent /PATH] [--init] [--init-path PATH] [--log-level LEVEL]
+          """)
         exit(0)
       default: throw DaemonError.invalid("unknown flag: \(a)")
       }
       i += 1
     }
     if hosts.isEmpty { hosts = ["unix://\(execRoot)/berth.sock"] }
+    if tlsVerify { tls = true }
+    let defaultPort = tls ? DaemonListener.tlsPort : DaemonListener.plainPort
+    listeners = try hosts.map { try DaemonListener(parsing: $0, defaultPort: defaultPort) }
+    // The API is root on this machine: over the network only to clients with a certificate.
+    if let open = listeners.first(where: \.isTCP), !tlsVerify {
+      throw DaemonError.invalid(
+        "refusing to listen on \(open) without --tlsverify: berthd serves the API over TCP only with TLS "
+          + "client-certificate authentication (--tlsverify --tlscacert CA.pem --tlscert CERT.pem --tlskey KEY.pem)")
+    }
+  }
+
+  /// `name` in $DOCKER_CERT_PATH, else in ~/.docker.
+  static func defaultCertPath(_ name: String) -> String {
+    if let dir = getenv("DOCKER_CERT_PATH").map({ String(cString: $0) }), !dir.isEmpty { return dir + "/" + name }
+    let home = getenv("HOME").map { String(cString: $0) } ?? "/root"
+    return home + "/.docker/" + name
   }
 }
 

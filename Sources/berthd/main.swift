@@ -8,8 +8,15 @@ import LinuxOS
 #endif
 
 let options: DaemonOptions
+// DaemonOptions refused tcp:// without --tlsverify, so a TCP listener is always TLS; its
+// files are loaded before anything starts.
+let tls: EngineServerTLS?
 do {
   options = try DaemonOptions(parsing: Array(CommandLine.arguments.dropFirst()))
+  tls =
+    options.listeners.contains(where: \.isTCP)
+    ? try EngineServerTLS(caCertificate: options.tlsCACert, certificate: options.tlsCert, privateKey: options.tlsKey)
+    : nil
 } catch {
   printError("berthd: \(error)")
   exit(1)
@@ -17,12 +24,12 @@ do {
 exit(
   await DaemonMain.run(options) { engine in
     let server = EngineHTTPServer(backend: engine)
-    for host in options.hosts {
-      guard host.hasPrefix("unix://") else {
-        printError("berthd: only unix:// hosts are supported yet (TCP needs --tlsverify): \(host)")
-        exit(1)
+    for listener in options.listeners {
+      switch listener {
+      case .unix(let path): try await server.listen(unixSocket: path)
+      case .tcp(let host, let port): try await server.listen(host: host, port: port, tls: tls)
       }
-      try await server.listen(unixSocket: String(host.dropFirst("unix://".count)))
+      printError("berthd: API listen on \(listener)")
     }
     return { await server.close() }
   })

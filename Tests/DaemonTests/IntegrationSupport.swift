@@ -143,6 +143,8 @@ final class TestBerthd {
   let dir: String
   let socket: String
   let log: String
+  /// More berthd flags (e.g. `-H tcp://…` with TLS), after the private directories.
+  let extraArguments: [String]
   private(set) var process: Process?
 
   var dataRoot: String { dir + "/data" }
@@ -160,7 +162,8 @@ final class TestBerthd {
     return nil
   }
 
-  init(tag: String) {
+  init(tag: String, extraArguments: [String] = []) {
+    self.extraArguments = extraArguments
     dir = Integration.tempDir(tag)
     socket = dir + "/berth.sock"
     log = dir + "/berthd.log"
@@ -178,6 +181,7 @@ final class TestBerthd {
     p.arguments = [
       "--data-root", dataRoot, "--exec-root", execRoot, "-H", "unix://" + socket, "--cgroup-parent", cgroupParent,
     ]
+    p.arguments?.append(contentsOf: extraArguments)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
     handle.seekToEndOfFile()
     p.standardOutput = handle

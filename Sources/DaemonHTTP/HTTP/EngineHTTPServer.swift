@@ -8,6 +8,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 public struct EngineHTTPServerConfiguration: Sendable {
   /// Goes into the `Server` header: `Docker/<version> (linux)`.
@@ -37,7 +38,8 @@ public final class EngineHTTPServer: Sendable {
     self.group = group
   }
 
-  private func bootstrap() -> ServerBootstrap {
+  /// With `tls`, every connection starts with a TLS handshake; HTTP runs inside it.
+  private func bootstrap(tls: NIOSSLContext? = nil) -> ServerBootstrap {
     let router = self.router
     return ServerBootstrap(group: group)
       .serverChannelOption(.backlog, value: 256)
@@ -48,6 +50,10 @@ public final class EngineHTTPServer: Sendable {
           let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
           let encoder = HTTPResponseEncoder()
           let handler = HTTPServerHandler(router: router, decoder: decoder, encoder: encoder)
+          if let tls {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+            try channel.pipeline.syncOperations.addHandler(RaggedEOFHandler())
+          }
           try channel.pipeline.syncOperations.addHandler(decoder)
           try channel.pipeline.syncOperations.addHandler(encoder)
           try channel.pipeline.syncOperations.addHandler(handler)
@@ -67,10 +73,10 @@ public final class EngineHTTPServer: Sendable {
     }
   }
 
-  /// Listens on TCP; returns the bound port (useful with port 0). TLS is the caller's concern.
+  /// Listens on TCP, over TLS when `tls` is given; returns the bound port (useful with port 0).
   @discardableResult
-  public func listen(host: String, port: Int) async throws -> Int {
-    let channel = try await bootstrap().bind(host: host, port: port).get()
+  public func listen(host: String, port: Int, tls: EngineServerTLS? = nil) async throws -> Int {
+    let channel = try await bootstrap(tls: tls?.context).bind(host: host, port: port).get()
     listeners.withLockedValue { $0.append(channel) }
     return channel.localAddress?.port ?? port
   }
