@@ -145,6 +145,8 @@ final class TestBerthd {
   let log: String
   /// More berthd flags (e.g. `-H tcp://…` with TLS), after the private directories.
   let extraArguments: [String]
+  /// A daemon.json to start with; it must set "data-root" (then not given as a flag).
+  var configFile: String?
   private(set) var process: Process?
 
   var dataRoot: String { dir + "/data" }
@@ -178,9 +180,9 @@ final class TestBerthd {
     guard let berthd = Integration.binary("berthd") else { throw IntegrationError("berthd not built") }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: berthd)
-    p.arguments = [
-      "--data-root", dataRoot, "--exec-root", execRoot, "-H", "unix://" + socket, "--cgroup-parent", cgroupParent,
-    ]
+    p.arguments =
+      (configFile.map { ["--config-file", $0] } ?? ["--data-root", dataRoot])
+      + ["--exec-root", execRoot, "-H", "unix://" + socket, "--cgroup-parent", cgroupParent]
     p.arguments?.append(contentsOf: extraArguments)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
     handle.seekToEndOfFile()

@@ -1,0 +1,78 @@
+// berthd's --config-file (dockerd's daemon.json): its settings apply like the flags, and a
+// malformed file, an unknown key, a wrong type or a setting given twice stops berthd
+// with a clear error. The last test starts a real berthd configured by a file only.
+import Foundation
+import Testing
+
+@testable import Daemon
+
+@Suite struct DaemonConfigFileTests {
+  func write(_ json: String) throws -> String {
+    let dir = Integration.tempDir("conf")
+    try json.write(toFile: dir + "/daemon.json", atomically: true, encoding: .utf8)
+    return dir
+  }
+
+  @Test func settingsApplyLikeFlags() throws {
+    let dir = try write(
+      """
+      {"data-root": "/srv/berth", "hosts": ["unix:///tmp/a.sock", "unix:///tmp/b.sock"],
+       "cgroup-parent": "/team", "init": true, "log-level": "debug"}
+      """)
+    defer { Integration.destroy(dir) }
+    let o = try DaemonOptions(parsing: ["--config-file", dir + "/daemon.json", "--exec-root", "/run/x"])
+    #expect(o.dataRoot == "/srv/berth" && o.execRoot == "/run/x" && o.cgroupParent == "/team")
+    #expect(o.defaultInit && o.logLevel == "debug")
+    #expect(o.listeners == [.unix(path: "/tmp/a.sock"), .unix(path: "/tmp/b.sock")])
+  }
+
+  @Test(arguments: [
+    ("{\"data-root\": ", "it is not a JSON object"),
+    ("[1]", "it is not a JSON object"),
+    ("{\"storage-driver\": \"zfs\"}", "don't match any configuration option: storage-driver"),
+    ("{\"init\": \"yes\"}", "init must be true or false"),
+    ("{\"hosts\": \"unix:///a.sock\"}", "hosts must be a list of strings"),
+    ("{\"data-root\": 5}", "data-root must be a string"),
+    ("{\"exec-root\": \"/run/y\"}", "specified both as a flag and in the configuration file: exec-root"),
+    ("{\"cgroup-parent\": \"relative\"}", "--cgroup-parent must be an absolute cgroup path"),
+  ])
+  func badFilesAreRefused(json: String, message: String) throws {
+    let dir = try write(json)
+    defer { Integration.destroy(dir) }
+    do {
+      _ = try DaemonOptions(parsing: [
+        "--config-file", dir + "/daemon.json", "--exec-root", "/run/y",
+      ])
+      Issue.record("accepted \(json)")
+    } catch {
+      #expect("\(error)".contains(message), "\(json): \(error)")
+    }
+  }
+
+  @Test func hostsFromTheFileAndAFlagConflict() throws {
+    let dir = try write("{\"hosts\": [\"unix:///a.sock\"]}")
+    defer { Integration.destroy(dir) }
+    #expect(throws: DaemonError.self) {
+      try DaemonOptions(parsing: ["-H", "unix:///b.sock", "--config-file", dir + "/daemon.json"])
+    }
+  }
+
+  @Test func missingFileIsAnError() {
+    #expect(throws: DaemonError.self) { try DaemonOptions(parsing: ["--config-file", "/nonexistent/daemon.json"]) }
+  }
+
+  @Test(.enabled(if: TestBerthd.missing == nil, "needs root, busybox, docker and the built binaries"))
+  func berthdStartsFromAConfigFile() throws {
+    let d = TestBerthd(tag: "cfg")
+    defer { d.cleanUp() }
+    // The data root and the init default come from the file only.
+    let file = d.dir + "/daemon.json"
+    try #"{"data-root": "\#(d.dataRoot)", "init": true}"#.write(toFile: file, atomically: true, encoding: .utf8)
+    d.configFile = file
+    try d.start()
+    try d.importBusybox()
+    let (rc, out) = try d.docker("run", "--rm", "busybox", "ps", "-o", "pid,comm")
+    #expect(rc == 0 && out.contains("1 docker-init"), "the file's init default was not applied: \(out)")
+    #expect(FileManager.default.fileExists(atPath: d.dataRoot + "/containers"), "data root not used")
+  }
+}
