@@ -43,48 +43,12 @@ import Testing
 struct CopyCommandTests {
   @Test func copiesBothWaysWithBerthCp() throws {
     guard let berthd = berthdBinary(), FileManager.default.isExecutableFile(atPath: "/bin/busybox") else { return }
-    let dir = "/tmp/berth-cp-\(getpid())"
+    let daemon = try LocalBerthd(berthd: berthd, tag: "cp")
+    defer { daemon.stop() }
+    let host = daemon.host
+    let dir = daemon.dir
     try FileManager.default.createDirectory(atPath: dir + "/host/tree/sub", withIntermediateDirectories: true)
-    let socket = "\(dir)/berth.sock"
-    let host = "unix://\(socket)"
-    let cgroupParent = "/berth-test-cp-\(getpid())"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: berthd)
-    process.arguments = [
-      "--data-root", "\(dir)/data", "--exec-root", "\(dir)/exec", "-H", host, "--cgroup-parent", cgroupParent,
-    ]
-    FileManager.default.createFile(atPath: "\(dir)/berthd.log", contents: nil)
-    process.standardOutput = FileHandle(forWritingAtPath: "\(dir)/berthd.log")
-    process.standardError = FileHandle(forWritingAtPath: "\(dir)/berthd.log")
-    try process.run()
-    defer {
-      for id in runCLI(["ps", "-aq"], host: host).stdout.split(separator: "\n") {
-        _ = runCLI(["rm", "-f", String(id)], host: host)
-      }
-      process.terminate()
-      process.waitUntilExit()
-      unmountEverything(under: dir)
-      try? FileManager.default.removeItem(atPath: dir)
-      for hierarchy in (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? [] {
-        rmdir("/sys/fs/cgroup/\(hierarchy)\(cgroupParent)")
-      }
-    }
-    var up = false
-    for _ in 0..<100 where !up {
-      up = FileManager.default.fileExists(atPath: socket) && runCLI(["version"], host: host).code == 0
-      if !up { usleep(100_000) }
-    }
-    try #require(up, "berthd did not serve the API on \(socket) within 10 s")
-    let make = Process()
-    make.executableURL = URL(fileURLWithPath: "/bin/sh")
-    make.arguments = [
-      "-c", "scripts/make-busybox-rootfs.sh \(dir)/rootfs >/dev/null && tar -C \(dir)/rootfs -cf \(dir)/bb.tar .",
-    ]
-    make.currentDirectoryURL = packageRoot()
-    try make.run()
-    make.waitUntilExit()
-    try #require(make.terminationStatus == 0)
-    try #require(runCLI(["import", "\(dir)/bb.tar", "busybox:latest"], host: host).code == 0)
+    try daemon.importBusybox()
     try #require(runCLI(["run", "-d", "--name", "c", "busybox", "sleep", "300"], host: host).code == 0)
 
     try "hello\n".write(toFile: dir + "/host/hello.txt", atomically: false, encoding: .utf8)

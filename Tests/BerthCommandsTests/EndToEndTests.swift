@@ -28,55 +28,15 @@ extension EndToEnd {
   /// containers in the foreground and detached, exec into one, and remove everything.
   @Test func importRunExecAndRemove() throws {
     guard let berthd = Self.berthdPath, FileManager.default.isExecutableFile(atPath: "/bin/busybox") else { return }
-    let dir = "/tmp/berth-e2e-\(getpid())"
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    let socket = "\(dir)/berth.sock"
-    let host = "unix://\(socket)"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: berthd)
-    let cgroupParent = "/berth-test-e2e-\(getpid())"
-    process.arguments = [
-      "--data-root", "\(dir)/data", "--exec-root", "\(dir)/exec", "-H", host, "--cgroup-parent", cgroupParent,
-    ]
-    FileManager.default.createFile(atPath: "\(dir)/berthd.log", contents: nil)
-    process.standardOutput = FileHandle(forWritingAtPath: "\(dir)/berthd.log")
-    process.standardError = FileHandle(forWritingAtPath: "\(dir)/berthd.log")
-    try process.run()
-    defer {
-      for id in runCLI(["ps", "-aq"], host: host).stdout.split(separator: "\n") {
-        _ = runCLI(["rm", "-f", String(id)], host: host)
-      }
-      process.terminate()
-      process.waitUntilExit()
-      unmountEverything(under: dir)
-      try? FileManager.default.removeItem(atPath: dir)
-      for hierarchy in (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? [] {
-        rmdir("/sys/fs/cgroup/\(hierarchy)\(cgroupParent)")
-      }
-    }
-    var up = false
-    for _ in 0..<100 where !up {
-      up = FileManager.default.fileExists(atPath: socket) && runCLI(["version"], host: host).code == 0
-      if !up { usleep(100_000) }
-    }
-    try #require(up, "berthd did not serve the API on \(socket) within 10 s")
+    let daemon = try LocalBerthd(berthd: berthd, tag: "e2e")
+    defer { daemon.stop() }
+    let host = daemon.host
 
     let version = runCLI(["version", "--format", "{{.Server.ApiVersion}}"], host: host)
     #expect(version.stdout == "1.47\n")
 
     // An image made locally from busybox-static, imported through the API.
-    let rootfs = "\(dir)/rootfs"
-    let make = Process()
-    make.executableURL = URL(fileURLWithPath: "/bin/sh")
-    make.arguments = [
-      "-c", "scripts/make-busybox-rootfs.sh \(rootfs) >/dev/null && tar -C \(rootfs) -cf \(dir)/busybox.tar .",
-    ]
-    make.currentDirectoryURL = packageRoot()
-    try make.run()
-    make.waitUntilExit()
-    try #require(make.terminationStatus == 0)
-    let imported = runCLI(["import", "\(dir)/busybox.tar", "busybox:latest"], host: host)
-    #expect(imported.code == 0, "\(imported.stderr)")
+    try daemon.importBusybox()
     let images = runCLI(["images", "--format", "{{.Repository}}:{{.Tag}}"], host: host)
     #expect(images.stdout == "busybox:latest\n", "\(images.stdout) \(images.stderr)")
 
