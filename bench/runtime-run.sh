@@ -44,8 +44,7 @@ if [ -n "${BERTH_RUNTIME:-}" ]; then
 else
   berth=$scratch/release/berth-runtime
   echo "building release berth-runtime (swift build -c release --static-swift-stdlib) ..." >&2
-  if ! (cd "$repo" && swift build -c release --static-swift-stdlib --scratch-path "$scratch" \
-    --product berth-runtime >&2); then
+  if ! bash "$repo/scripts/build-release.sh" berth-runtime --scratch-path "$scratch" >&2; then
     [ -x "$berth" ] || die "release build failed and there is no earlier $berth"
     echo "runtime-run.sh: release build failed; using the earlier $berth" >&2
   fi

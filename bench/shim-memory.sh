@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 command -v swift >/dev/null || export PATH=/opt/swift/usr/bin:$PATH
 bin=${BERTH_BIN:-.build/release}
 if [ ! -x "$bin/berth-shim" ] || [ ! -x "$bin/berth-runtime" ]; then
-  swift build -c release --static-swift-stdlib --product berth-runtime >/dev/null
-  swift build -c release --static-swift-stdlib --product berth-shim >/dev/null
+  bash scripts/build-release.sh berth-runtime >/dev/null
+  bash scripts/build-release.sh berth-shim >/dev/null
 fi
 bin=$(cd "$bin" && pwd)
 work=$(mktemp -d /tmp/berth-shim-mem.XXXXXX)

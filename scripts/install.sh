@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 command -v swift >/dev/null || export PATH=/opt/swift/usr/bin:$PATH
 for product in berth-runtime berth-shim berth-init berthd berth; do
-  swift build -c release --static-swift-stdlib --product "$product"
+  bash scripts/build-release.sh "$product"
   install -m 0755 ".build/release/$product" "/usr/local/bin/$product"
   echo "installed /usr/local/bin/$product"
 done

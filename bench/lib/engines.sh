@@ -7,7 +7,7 @@ src=${BERTH_BIN:-$repo/.build/release}
 if [ -z "${BERTH_BIN:-}" ] && [ -z "${SKIP_BUILD:-}" ]; then
   echo "building release berthd, berth, berth-shim, berth-runtime ..." >&2
   for p in berth-runtime berth-shim berthd berth; do
-    (cd "$repo" && swift build -c release --static-swift-stdlib --product "$p" >&2) ||
+    bash "$repo/scripts/build-release.sh" "$p" >&2 ||
       echo "$bench_name: release build of $p failed; using the earlier binary" >&2
   done
 fi
