@@ -13,6 +13,11 @@ public enum BerthCLI {
     .string(
       "log-level", "l", "Set the logging level (\"debug\", \"info\", \"warn\", \"error\", \"fatal\")",
       default: "\"info\""),
+    .bool("tls", nil, "Use TLS; implied by --tlsverify"),
+    .string("tlscacert", nil, "Trust certs signed only by this CA", default: "\"~/.docker/ca.pem\""),
+    .string("tlscert", nil, "Path to TLS certificate file", default: "\"~/.docker/cert.pem\""),
+    .string("tlskey", nil, "Path to TLS key file", default: "\"~/.docker/key.pem\""),
+    .bool("tlsverify", nil, "Use TLS and verify the remote"),
     .bool("version", "v", "Print version information and quit"),
     .bool("help", "h", "Print usage"),
   ]
@@ -28,6 +33,9 @@ public enum BerthCLI {
       return 125
     }
     ctx.hostFlag = global.string("host")
+    ctx.tlsFlags = TLSFlags(
+      tls: global.bools["tls"], verify: global.bools["tlsverify"], caCert: global.string("tlscacert"),
+      cert: global.string("tlscert"), key: global.string("tlskey"))
     if global.bool("version") {
       ctx.outLine("Berth version \(version)")
       return 0

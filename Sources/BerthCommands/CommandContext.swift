@@ -19,6 +19,7 @@ public final class CommandContext {
   public let environment: [String: String]
   public let io: CommandIO
   public var hostFlag: String?
+  public var tlsFlags = TLSFlags()
   private var cachedClient: EngineClient?
 
   public init(environment: [String: String], io: CommandIO = CommandIO()) {
@@ -29,7 +30,7 @@ public final class CommandContext {
   /// The client, after `/_ping` version negotiation.
   public func client() throws -> EngineClient {
     if let cachedClient { return cachedClient }
-    let host = try EngineHost.resolve(flag: hostFlag, environment: environment)
+    let host = try EngineHost.resolve(flag: hostFlag, tlsFlags: tlsFlags, environment: environment)
     let client = EngineClient(host: host)
     try client.negotiate()
     cachedClient = client

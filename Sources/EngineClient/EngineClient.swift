@@ -2,7 +2,7 @@ import FoundationEssentials
 import Glibc
 import LinuxOS
 
-/// A synchronous Docker Engine API client over a unix socket. One connection per request;
+/// A synchronous Docker Engine API client over a unix socket or TCP (optionally TLS). One connection per request;
 /// versioned paths (`/v1.NN/…`) after `negotiate()`.
 public final class EngineClient {
   /// The newest API version this client speaks.
@@ -120,7 +120,7 @@ public final class EngineClient {
   /// after its head stay buffered in the socket (`readSome()` returns them first).
   public func hijack(
     _ method: String, _ path: String, query: [(String, String)] = [], body: Body? = nil
-  ) throws -> (HTTPResponseHead, UnixSocket) {
+  ) throws -> (HTTPResponseHead, EngineConnection) {
     let socket = try connect()
     let head = try send(
       socket: socket, method: method, target: target(path, query: query, versioned: true), body: body,
@@ -140,9 +140,16 @@ public final class EngineClient {
 
   // MARK: Plumbing
 
-  func connect() throws -> UnixSocket {
+  func connect() throws -> EngineConnection {
     do {
-      return try UnixSocket.connect(path: host.socketPath)
+      switch host.address {
+      case .unix(let path):
+        return EngineConnection(transport: try SocketTransport.connect(path: path))
+      case .tcp(let name, let port):
+        let socket = try SocketTransport.connect(host: name, port: port)
+        guard let tls = host.tls else { return EngineConnection(transport: socket) }
+        return EngineConnection(transport: try TLSTransport(socket: socket, serverName: name, options: tls))
+      }
     } catch let error as SystemError {
       if error.errno == EACCES {
         throw EngineClientError.cannotConnect(
@@ -161,14 +168,14 @@ public final class EngineClient {
     return target
   }
 
-  func send(socket: UnixSocket, method: String, target: String, body: Body?, headers: [(String, String)]) throws
+  func send(socket: EngineConnection, method: String, target: String, body: Body?, headers: [(String, String)]) throws
     -> HTTPResponseHead
   {
     try writeRequest(socket: socket, method: method, target: target, body: body, headers: headers)
     return try HTTPResponseHead.read(from: socket)
   }
 
-  func writeRequest(socket: UnixSocket, method: String, target: String, body: Body?, headers: [(String, String)])
+  func writeRequest(socket: EngineConnection, method: String, target: String, body: Body?, headers: [(String, String)])
     throws
   {
     var request = HTTPRequest(method: method, target: target, headers: headers)
@@ -247,10 +254,10 @@ public final class EngineClient {
 
 /// A request sent and not yet answered.
 public final class PendingResponse {
-  let socket: UnixSocket
+  let socket: EngineConnection
   let method: String
 
-  init(socket: UnixSocket, method: String) {
+  init(socket: EngineConnection, method: String) {
     self.socket = socket
     self.method = method
   }

@@ -8,6 +8,8 @@ public enum EngineClientError: Error, CustomStringConvertible, Equatable {
   case protocolError(String)
   /// A bad `DOCKER_HOST` / `BERTH_HOST` value.
   case badHost(String)
+  /// TLS could not be set up (library, certificate or key files).
+  case tls(String)
 
   public var description: String {
     switch self {
@@ -15,7 +17,7 @@ public enum EngineClientError: Error, CustomStringConvertible, Equatable {
     case .cannotConnect(let host, _):
       "Cannot connect to the berth daemon at \(host). Is the berth daemon running?"
     case .protocolError(let m): "error during connect: \(m)"
-    case .badHost(let m): m
+    case .badHost(let m), .tls(let m): m
     }
   }
 

@@ -46,7 +46,7 @@ public struct HTTPResponseHead: Sendable, Equatable {
   }
 
   /// Reads a full head from the socket.
-  static func read(from socket: UnixSocket) throws -> HTTPResponseHead {
+  static func read(from socket: EngineConnection) throws -> HTTPResponseHead {
     guard let statusLine = try socket.readLine() else {
       throw EngineClientError.protocolError("the daemon closed the connection without answering")
     }
@@ -71,10 +71,10 @@ public final class ResponseBody {
     case finished
   }
 
-  let socket: UnixSocket
+  let socket: EngineConnection
   var mode: Mode
 
-  init(socket: UnixSocket, head: HTTPResponseHead, method: String) {
+  init(socket: EngineConnection, head: HTTPResponseHead, method: String) {
     self.socket = socket
     if method == "HEAD" || head.status == 204 || head.status == 304 || (100..<200).contains(head.status) {
       mode = .finished

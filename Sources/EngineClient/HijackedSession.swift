@@ -6,7 +6,7 @@ import LinuxOS
 /// (demultiplexed unless TTY), with signals (resize, forwarding) handled in the same
 /// poll(2) loop. Returns when the daemon closes the output side.
 public struct HijackedSession {
-  public var socket: UnixSocket
+  public var socket: EngineConnection
   public var tty: Bool
   /// Where stdin comes from (nil: no stdin attached).
   public var inputFD: Int32?
@@ -18,7 +18,7 @@ public struct HijackedSession {
   /// Half-close the socket once stdin ends (docker does; the output keeps flowing).
   public var closeWriteOnInputEOF = true
 
-  public init(socket: UnixSocket, tty: Bool, inputFD: Int32?) {
+  public init(socket: EngineConnection, tty: Bool, inputFD: Int32?) {
     self.socket = socket
     self.tty = tty
     self.inputFD = inputFD
@@ -36,7 +36,9 @@ public struct HijackedSession {
       var fds: [pollfd] = [pollfd(fd: socket.fd, events: Int16(POLLIN), revents: 0)]
       if let input { fds.append(pollfd(fd: input, events: Int16(POLLIN), revents: 0)) }
       if let signals { fds.append(pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0)) }
-      let ready = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), -1) }
+      // Decrypted bytes OpenSSL already holds make no POLLIN: do not wait while they are there.
+      let pending = socket.hasPendingInput
+      let ready = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), pending ? 0 : -1) }
       if ready < 0 {
         if errno == EINTR { continue }
         throw SystemError("poll", errno: errno)
@@ -64,7 +66,7 @@ public struct HijackedSession {
           for s in signals.drain() { onSignal(s) }
         }
       }
-      if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+      if pending || fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
         let bytes: [UInt8]
         do {
           bytes = try socket.readSome()

@@ -213,7 +213,9 @@ struct CLIResult {
 
 import BerthCommands
 
-func runCLI(_ arguments: [String], host: String?, stdin: String? = nil) -> CLIResult {
+func runCLI(
+  _ arguments: [String], host: String?, stdin: String? = nil, environment: [String: String] = [:]
+) -> CLIResult {
   let outPath = "/tmp/berth-test-out-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
   let errPath = outPath + ".err"
   let inPath = outPath + ".in"
@@ -229,7 +231,7 @@ func runCLI(_ arguments: [String], host: String?, stdin: String? = nil) -> CLIRe
     unlink(errPath)
     unlink(inPath)
   }
-  var env: [String: String] = [:]
+  var env = environment
   if let host { env["BERTH_HOST"] = host }
   let code = BerthCLI.main(
     arguments: arguments, environment: env, io: CommandIO(stdin: input, stdout: out, stderr: err))

@@ -36,7 +36,7 @@ import Testing
     #expect(
       try EngineHost.resolve(flag: nil, environment: ["DOCKER_HOST": "unix:///a.sock", "BERTH_HOST": "unix:///b.sock"])
         .socketPath == "/b.sock")
-    #expect(throws: (any Error).self) { try EngineHost(parsing: "tcp://1.2.3.4:2375") }
+    #expect(throws: (any Error).self) { try EngineHost(parsing: "ssh://me@host") }
     #expect(EngineClient.minVersion("1.50", "1.47") == "1.47")
     #expect(EngineClient.minVersion("1.41", "1.47") == "1.41")
   }

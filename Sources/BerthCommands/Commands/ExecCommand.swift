@@ -58,7 +58,7 @@ enum ExecCommand {
       try client.call("POST", "/exec/\(execID)/start", body: startBody)
       return 0
     }
-    let socket: UnixSocket
+    let socket: EngineConnection
     do {
       (_, socket) = try client.hijack("POST", "/exec/\(execID)/start", body: startBody)
     } catch {

@@ -84,7 +84,7 @@ enum ContainerRunner {
 
   /// The poll loop with resize on SIGWINCH and signal forwarding.
   static func pump(
-    _ ctx: CommandContext, socket: UnixSocket, tty: Bool, stdin: Bool, resizePath: String?, killPath: String?
+    _ ctx: CommandContext, socket: EngineConnection, tty: Bool, stdin: Bool, resizePath: String?, killPath: String?
   ) throws {
     let client = try ctx.client()
     if let resizePath { resize(client, path: resizePath, fd: ctx.io.stdout) }

@@ -1,69 +1,36 @@
-import Glibc
-import LinuxOS
-
-/// A connected unix stream socket with a read buffer (for HTTP heads and bodies).
-public final class UnixSocket {
-  public let fd: Int32
+/// A connection to the daemon with a read buffer (for HTTP heads and bodies) over a
+/// plain socket or TLS.
+public final class EngineConnection {
+  public let transport: any ByteTransport
   private var buffer: [UInt8] = []
   private var bufferStart = 0
-  private var closed = false
 
-  public init(fd: Int32) { self.fd = fd }
+  public init(transport: any ByteTransport) { self.transport = transport }
 
-  /// Connects to `path`.
-  public static func connect(path: String) throws -> UnixSocket {
-    let fd = try sys("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    let pathBytes = Array(path.utf8)
-    let capacity = MemoryLayout.size(ofValue: address.sun_path)
-    guard pathBytes.count < capacity else {
-      FD.close(fd)
-      throw SystemError("connect", errno: ENAMETOOLONG, path)
-    }
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-      for (i, b) in pathBytes.enumerated() { raw[i] = b }
-      raw[pathBytes.count] = 0
-    }
-    let length = socklen_t(MemoryLayout<sa_family_t>.size + pathBytes.count + 1)
-    do {
-      try sys("connect", path) {
-        withUnsafePointer(to: &address) {
-          $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) }
-        }
-      }
-    } catch {
-      FD.close(fd)
-      throw error
-    }
-    return UnixSocket(fd: fd)
-  }
+  /// The socket to poll(2).
+  public var fd: Int32 { transport.fd }
 
   deinit { close() }
 
-  public func close() {
-    if !closed {
-      closed = true
-      FD.close(fd)
-    }
-  }
+  public func close() { transport.close() }
 
   public func write(_ bytes: [UInt8]) throws {
     var offset = 0
     while offset < bytes.count {
-      let n = try bytes.withUnsafeBytes { raw in
-        try sys("send") { send(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset, Int32(MSG_NOSIGNAL)) }
+      offset += try bytes.withUnsafeBytes { raw in
+        try transport.write(UnsafeRawBufferPointer(rebasing: raw[offset...]))
       }
-      offset += n
     }
   }
 
   public func write(_ string: String) throws { try write(Array(string.utf8)) }
 
   /// Half-closes the write side (stdin ended).
-  public func shutdownWrite() {
-    _ = shutdown(fd, Int32(SHUT_WR))
-  }
+  public func shutdownWrite() { transport.shutdownWrite() }
+
+  /// Whether a read would return without waiting on the socket: bytes buffered here or
+  /// in the transport (decrypted TLS records), which poll(2) does not report.
+  public var hasPendingInput: Bool { hasBuffered || transport.hasPendingData }
 
   /// Bytes already read from the socket but not consumed yet.
   public var hasBuffered: Bool { bufferStart < buffer.count }
@@ -80,9 +47,7 @@ public final class UnixSocket {
   @discardableResult
   func fill() throws -> Bool {
     var chunk = [UInt8](repeating: 0, count: 65536)
-    let n = try chunk.withUnsafeMutableBytes { raw in
-      try sys("recv") { recv(fd, raw.baseAddress, raw.count, 0) }
-    }
+    let n = try chunk.withUnsafeMutableBytes { try transport.read(into: $0) }
     if n == 0 { return false }
     if bufferStart > 0 && bufferStart == buffer.count {
       buffer.removeAll(keepingCapacity: true)
