@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -120,6 +121,27 @@ int berth_spawn(const struct berth_spawn_attr *a, pid_t *pid_out) {
 }
 
 pid_t berth_fork(void) { return fork(); }
+
+// The kernel's struct clone_args up to cgroup (CLONE_ARGS_SIZE_VER2), spelled out so the
+// build does not depend on the installed kernel headers having it.
+struct berth_clone_args {
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+      set_tid_size, cgroup;
+};
+
+pid_t berth_fork_into_cgroup(int cgroup_fd) {
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+  const uint64_t clone_into_cgroup = 0x200000000ULL;
+  struct berth_clone_args args;
+  memset(&args, 0, sizeof(args));
+  args.flags = clone_into_cgroup;
+  args.exit_signal = SIGCHLD;
+  args.cgroup = (uint64_t)cgroup_fd;
+  // Without a new stack the child returns here on a copy of the parent's, as with fork.
+  return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
 
 int berth_pivot_root(const char *new_root, const char *put_old) {
   return (int)syscall(SYS_pivot_root, new_root, put_old);

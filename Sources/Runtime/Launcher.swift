@@ -10,24 +10,28 @@ struct Launcher {
   struct Started {
     let pid: Int32
     let channel: SyncChannel
+    /// The container process enters its cgroup itself (`InitConfig.placesItself`).
+    let placesItself: Bool
+    /// Its `selfPlaced` came before stage 1's `childPID`.
+    let selfPlacedReceived: Bool
 
-    /// Moves the container process into its cgroup and tells it so. The first write to a
-    /// v1 cgroup.procs can block for an RCU grace period (~10 ms), so callers send
-    /// `proceed` first: the process builds its rootfs meanwhile and waits for `placed`
-    /// only before what depends on the cgroup (its cgroup namespace, `ready`).
-    func place(in cgroup: any CgroupManager) throws {
-      try cgroup.addProcess(pid)
-      try channel.send(SyncMessage(.placed))
+    /// Makes sure the container process is in its cgroup: waits for its own report, or
+    /// moves it. The parent's move can block for an RCU grace period (~10 ms on v1).
+    func ensurePlaced(in cgroup: any CgroupManager) throws {
+      if placesItself {
+        if !selfPlacedReceived { _ = try channel.expect(.selfPlaced) }
+      } else {
+        try cgroup.addProcess(pid)
+      }
     }
 
-    /// `proceed`, then `placed`: the order the container process reads them in.
+    /// `proceed`, then `placed`: the order the container process reads them in. Callers
+    /// send `proceed` first so the process builds its rootfs while it is being placed; it
+    /// waits for `placed` only before what depends on the cgroup (its cgroup namespace).
     func proceedAndPlace(in cgroup: any CgroupManager, alreadyPlaced: Bool = false) throws {
       try channel.send(SyncMessage(.proceed, pid: pid))
-      if alreadyPlaced {
-        try channel.send(SyncMessage(.placed))
-      } else {
-        try place(in: cgroup)
-      }
+      if !alreadyPlaced { try ensurePlaced(in: cgroup) }
+      try channel.send(SyncMessage(.placed))
     }
   }
 
@@ -55,16 +59,21 @@ struct Launcher {
       // Work that needs no init (the cgroup's creation) overlaps its start-up.
       try prepare()
       PhaseTrace.mark("cgroup prepared")
+      if config.placesItself && config.mode == .create { try channel.send(SyncMessage(.cgroupReady)) }
+      var selfPlacedReceived = false
       while true {
         let message = try channel.receive(SyncMessage.self)
         switch message.kind {
+        case .selfPlaced:
+          selfPlacedReceived = true
         case .writeIDMaps:
           try writeIDMaps(pid: message.pid ?? stageOne, linux: config.spec.linux)
           try channel.send(SyncMessage(.done))
         case .childPID:
           _ = try? Processes.wait(stageOne)
           guard let pid = message.pid, pid > 0 else { throw RuntimeError("container init reported no pid") }
-          return Started(pid: pid, channel: channel)
+          return Started(
+            pid: pid, channel: channel, placesItself: config.placesItself, selfPlacedReceived: selfPlacedReceived)
         case .failure:
           throw RuntimeError(message.message ?? "container init failed")
         default:

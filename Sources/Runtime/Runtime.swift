@@ -86,7 +86,7 @@ public struct Runtime: Sendable {
         try store.save(record)
       } else {
         // Hooks see a container in its cgroup, and may ask the runtime for its state.
-        try manager.addProcess(started.pid)
+        try started.ensurePlaced(in: manager)
         try store.save(record)
         try HookRunner.run(runtimeHooks, phase: "createRuntime", state: hookState)
         try started.proceedAndPlace(in: manager, alreadyPlaced: true)

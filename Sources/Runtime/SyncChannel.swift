@@ -9,8 +9,12 @@ public struct SyncMessage: Codable, Sendable, Equatable {
     case writeIDMaps
     /// parent → init: maps written (or any other request done).
     case done
+    /// parent → stage-1 init: the cgroup exists; enter it (`InitConfig.placesItself`).
+    case cgroupReady
     /// stage-1 init → parent: the container process's pid (host view).
     case childPID
+    /// container process → parent: I put myself into my cgroup.
+    case selfPlaced
     /// parent → container process: createRuntime hooks done; set up the rootfs.
     case proceed
     /// parent → container process: you are in your cgroup now.

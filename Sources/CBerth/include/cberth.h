@@ -33,6 +33,11 @@ int berth_spawn(const struct berth_spawn_attr *attr, pid_t *pid_out);
 /// fork() for single-threaded callers (the runtime's init). Returns like fork.
 pid_t berth_fork(void);
 
+/// fork() that starts the child in the cgroup2 directory `cgroup_fd` (clone3 with
+/// CLONE_INTO_CGROUP), for single-threaded callers. Returns like fork; -1 with errno
+/// (e.g. ENOSYS on kernels before 5.7) when the kernel refuses, and no child exists.
+pid_t berth_fork_into_cgroup(int cgroup_fd);
+
 int berth_pivot_root(const char *new_root, const char *put_old);
 int berth_memfd_create(const char *name, unsigned int flags);
 int berth_close_range(unsigned int first, unsigned int last, unsigned int flags);

@@ -28,6 +28,14 @@ public enum InitProcess {
 
   /// Joins and creates namespaces, then forks the container process.
   static func stageOne(_ config: InitConfig, _ channel: SyncChannel) throws -> Never {
+    // Opened as host root in the host's mount namespace, before anything below changes that.
+    let selfPlacement: CgroupSelfPlacement?
+    if config.placesItself {
+      if config.mode == .create { _ = try channel.expect(.cgroupReady) }
+      selfPlacement = try CgroupSelfPlacement(config.cgroup)
+    } else {
+      selfPlacement = nil
+    }
     // Open every namespace first: joining the mount namespace changes what paths mean.
     var joins: [(NamespaceKind, Int32)] = []
     for ns in config.joinNamespaces {
@@ -52,10 +60,19 @@ public enum InitProcess {
     let flags = config.newNamespaceFlags & ~NamespaceKind.user.cloneFlag & ~NamespaceKind.cgroup.cloneFlag
     if flags != 0 { try Namespaces.unshare(flags) }
     PhaseTrace.mark("init: namespaces made")
-    let child = berth_fork()
-    if child < 0 { throw SystemError("fork", errno: errno, "container process") }
+    let child: pid_t
+    if let selfPlacement {
+      child = try selfPlacement.fork()
+    } else {
+      child = berth_fork()
+      if child < 0 { throw SystemError("fork", errno: errno, "container process") }
+    }
     if child == 0 {
       do {
+        if let selfPlacement {
+          try selfPlacement.enter()
+          try channel.send(SyncMessage(.selfPlaced))
+        }
         try stageTwo(config, channel)
       } catch {
         // After `ready` nobody reads the channel any more: the container's stderr is
@@ -66,6 +83,7 @@ public enum InitProcess {
         exit(1)
       }
     }
+    selfPlacement?.close()
     try channel.send(SyncMessage(.childPID, pid: child))
     exit(0)
   }
