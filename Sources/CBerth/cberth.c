@@ -129,14 +129,14 @@ struct berth_clone_args {
       set_tid_size, cgroup;
 };
 
-pid_t berth_fork_into_cgroup(int cgroup_fd) {
+pid_t berth_fork_into_cgroup(int cgroup_fd, unsigned long long extra_flags) {
 #ifndef SYS_clone3
 #define SYS_clone3 435
 #endif
   const uint64_t clone_into_cgroup = 0x200000000ULL;
   struct berth_clone_args args;
   memset(&args, 0, sizeof(args));
-  args.flags = clone_into_cgroup;
+  args.flags = clone_into_cgroup | extra_flags;
   args.exit_signal = SIGCHLD;
   args.cgroup = (uint64_t)cgroup_fd;
   // Without a new stack the child returns here on a copy of the parent's, as with fork.

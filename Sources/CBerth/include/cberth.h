@@ -34,9 +34,10 @@ int berth_spawn(const struct berth_spawn_attr *attr, pid_t *pid_out);
 pid_t berth_fork(void);
 
 /// fork() that starts the child in the cgroup2 directory `cgroup_fd` (clone3 with
-/// CLONE_INTO_CGROUP), for single-threaded callers. Returns like fork; -1 with errno
-/// (e.g. ENOSYS on kernels before 5.7) when the kernel refuses, and no child exists.
-pid_t berth_fork_into_cgroup(int cgroup_fd);
+/// CLONE_INTO_CGROUP), plus `extra_flags` (e.g. CLONE_NEWPID), for single-threaded
+/// callers. Returns like fork; -1 with errno (e.g. ENOSYS on kernels before 5.7, EACCES
+/// in a user namespace) when the kernel refuses, and then no child exists.
+pid_t berth_fork_into_cgroup(int cgroup_fd, unsigned long long extra_flags);
 
 int berth_pivot_root(const char *new_root, const char *put_old);
 int berth_memfd_create(const char *name, unsigned int flags);

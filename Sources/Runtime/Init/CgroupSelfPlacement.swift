@@ -45,15 +45,19 @@ final class CgroupSelfPlacement {
   }
 
   /// Forks the container process, straight into its cgroup2 cgroup when the kernel can
-  /// (not in a user namespace the cgroup's owner is not mapped into, nor before 5.7).
-  func fork() throws -> pid_t {
+  /// (not before 5.7, nor in a user namespace the cgroup's owner is not mapped into).
+  /// A new pid namespace is made by this fork, not before it: a failed first fork in a
+  /// fresh pid namespace would leave that namespace unable to hold any process.
+  func fork(newPIDNamespace: Bool) throws -> pid_t {
+    let pidFlag = NamespaceKind.pid.cloneFlag
     if let unifiedDirectory {
-      let child = berth_fork_into_cgroup(unifiedDirectory)
+      let child = berth_fork_into_cgroup(unifiedDirectory, newPIDNamespace ? UInt64(pidFlag) : 0)
       if child >= 0 {
         bornInUnified = true
         return child
       }
     }
+    if newPIDNamespace { try Namespaces.unshare(pidFlag) }
     let child = berth_fork()
     if child < 0 { throw SystemError("fork", errno: errno, "container process") }
     return child

@@ -57,12 +57,15 @@ public enum InitProcess {
       try sys("setresuid") { berth_setresuid(0, 0, 0) }
     }
     // The cgroup namespace waits until the container process is in its cgroup (stage 2).
-    let flags = config.newNamespaceFlags & ~NamespaceKind.user.cloneFlag & ~NamespaceKind.cgroup.cloneFlag
+    var flags = config.newNamespaceFlags & ~NamespaceKind.user.cloneFlag & ~NamespaceKind.cgroup.cloneFlag
+    // With self-placement the fork makes the pid namespace (`CgroupSelfPlacement.fork`).
+    let newPIDNamespace = selfPlacement != nil && flags & NamespaceKind.pid.cloneFlag != 0
+    if newPIDNamespace { flags &= ~NamespaceKind.pid.cloneFlag }
     if flags != 0 { try Namespaces.unshare(flags) }
     PhaseTrace.mark("init: namespaces made")
     let child: pid_t
     if let selfPlacement {
-      child = try selfPlacement.fork()
+      child = try selfPlacement.fork(newPIDNamespace: newPIDNamespace)
     } else {
       child = berth_fork()
       if child < 0 { throw SystemError("fork", errno: errno, "container process") }
