@@ -25,10 +25,18 @@ public struct Runtime: Sendable {
     public let record: ContainerRecord
   }
 
-  public func create(id: String, options: CreateOptions, consoleSocketFD: Int32? = nil) throws -> Created {
+  /// The bundle's config.json, for callers that need it before `create` (which then
+  /// takes it instead of reading and decoding it again).
+  public static func loadSpec(bundle: String) throws -> Spec {
+    try BundlePath.loadSpec(bundle: BundlePath.absolute(bundle))
+  }
+
+  public func create(
+    id: String, options: CreateOptions, consoleSocketFD: Int32? = nil, spec loadedSpec: Spec? = nil
+  ) throws -> Created {
     try ContainerID.validate(id)
     let bundle = BundlePath.absolute(options.bundle)
-    let spec = try BundlePath.loadSpec(bundle: bundle)
+    let spec = try loadedSpec ?? BundlePath.loadSpec(bundle: bundle)
     guard let process = spec.process else { throw RuntimeError("config.json has no process to run") }
     guard let rootPath = spec.root?.path else { throw RuntimeError("config.json has no root.path") }
     let rootfs = BundlePath.realPath(rootPath.hasPrefix("/") ? rootPath : "\(bundle)/\(rootPath)")

@@ -20,12 +20,13 @@ extension CommandContext {
     let options = try createOptions(parsed)
     let detach = parsed.flag("detach")
     let foreground = detach ? nil : try ForegroundSession(subreaper: !parsed.flag("no-subreaper"))
-    let terminal = try wantsTerminal(bundle: options.bundle)
+    let spec = try Runtime.loadSpec(bundle: options.bundle)
+    let terminal = spec.process?.terminal == true
     let internalConsole = (terminal && options.consoleSocket == nil) ? try FD.socketPair() : nil
     if terminal && detach && options.consoleSocket == nil {
       throw UsageError("cannot allocate tty if runc will detach without setting console socket")
     }
-    let created = try runtime.create(id: id, options: options, consoleSocketFD: internalConsole?.1)
+    let created = try runtime.create(id: id, options: options, consoleSocketFD: internalConsole?.1, spec: spec)
     if let internalConsole { FD.close(internalConsole.1) }
     do {
       let master = try internalConsole.map { try FD.receiveFD(over: $0.0).fd }
@@ -40,12 +41,6 @@ extension CommandContext {
       try? runtime.delete(id: id, force: true)
       throw error
     }
-  }
-
-  func wantsTerminal(bundle: String) throws -> Bool {
-    let bytes = try Files.read("\(bundle)/config.json")
-    let spec = try JSON.decode(Spec.self, from: bytes)
-    return spec.process?.terminal == true
   }
 
   static let execFlags: [FlagSpec] = [

@@ -21,10 +21,10 @@ enum CgroupMounts {
     }
     // v1 and hybrid: a tmpfs holding one bind mount per hierarchy, of this container's cgroup.
     try Mounts.mount(source: "tmpfs", target: destination, type: "tmpfs", flags: flags, data: "mode=755")
-    let mountInfo = (try? Files.readString("/proc/self/mountinfo")) ?? ""
+    let mountPoints = cgroupMountPoints(mountInfo: (try? Files.readString("/proc/self/mountinfo")) ?? "")
     // As runc on hybrid hosts: only the v1 hierarchies; the tmpfs itself stays writable.
     for (controller, path) in config.cgroup.paths.sorted(by: { $0.key < $1.key }) where controller != "unified" {
-      guard let mountPoint = hierarchyMountPoint(containing: path, mountInfo: mountInfo) else { continue }
+      guard let mountPoint = hierarchyMountPoint(containing: path, mountPoints: mountPoints) else { continue }
       let name = String(mountPoint.split(separator: "/").last ?? "")
       let target = destination + "/" + name
       if Files.exists(target) { continue }
@@ -43,36 +43,21 @@ enum CgroupMounts {
     }
   }
 
+  /// Where cgroup and cgroup2 file systems are mounted, parsed once: this runs on every
+  /// container start, and string searching per line per hierarchy cost milliseconds.
+  static func cgroupMountPoints(mountInfo: String) -> [String] {
+    mountInfo.split(separator: "\n").compactMap { line in
+      guard let entry = MountInfoEntry(line: line), entry.fsType.hasPrefix("cgroup") else { return nil }
+      return entry.mountPoint
+    }
+  }
+
   /// The cgroup hierarchy mount point that `path` lies under (longest match).
-  static func hierarchyMountPoint(containing path: String, mountInfo: String) -> String? {
+  static func hierarchyMountPoint(containing path: String, mountPoints: [String]) -> String? {
     var best: String?
-    for line in mountInfo.split(separator: "\n") {
-      let halves = line.components(separatedBy: " - ")
-      guard halves.count == 2, halves[1].hasPrefix("cgroup") else { continue }
-      let fields = halves[0].split(separator: " ")
-      guard fields.count > 4 else { continue }
-      let point = Mounts.unescapeOctal(String(fields[4]))
-      if path == point || path.hasPrefix(point + "/"), point.count > (best?.count ?? 0) { best = point }
+    for point in mountPoints where path == point || path.hasPrefix(point + "/") {
+      if point.count > (best?.count ?? 0) { best = point }
     }
     return best
-  }
-}
-
-extension Substring {
-  func components(separatedBy separator: String) -> [String] {
-    String(self).components(separatedBy: separator)
-  }
-}
-
-extension String {
-  func components(separatedBy separator: String) -> [String] {
-    var parts: [String] = []
-    var rest = self[...]
-    while let range = rest.firstRange(of: separator) {
-      parts.append(String(rest[..<range.lowerBound]))
-      rest = rest[range.upperBound...]
-    }
-    parts.append(String(rest))
-    return parts
   }
 }
