@@ -78,8 +78,9 @@ struct ContentStoreTests {
   }
 
   @Test func killedIngestLeavesOnlyATempFile() throws {
-    // A real kill -9 mid-ingest: a child process writes a blob into the store's ingest
-    // directory the same way (temp file first) and is killed; nothing appears under blobs/.
+    // The store's side of a crash: a process killed (-9) while its temp file is in ingest/
+    // leaves nothing under blobs/, and the stale temp file is collected. berthd itself
+    // killed mid-load is DaemonTests/KilledLoadTests.
     try withTempDir { tmp in
       let store = try ContentStore(root: tmp)
       let script = """
