@@ -119,10 +119,11 @@ import Testing
   }
 
   static func writeAll(_ fd: Int32, _ data: Data) throws {
-    try data.withUnsafeBytes { raw in
+    try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+      guard let base = raw.baseAddress else { return }
       var offset = 0
       while offset < raw.count {
-        let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+        let n = write(fd, base + offset, raw.count - offset)
         try #require(n > 0, "write to berthd: errno \(errno)")
         offset += n
       }
