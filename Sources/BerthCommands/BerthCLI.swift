@@ -46,6 +46,11 @@ public enum BerthCLI {
       return 0
     }
     rest.removeFirst()
+    // As docker: one daemon per invocation; several -H are refused, not silently reduced.
+    if global.all("host").count > 1 && first != "help" {
+      ctx.errLine("Failed to initialize: unable to resolve berth endpoint: Specify only one -H")
+      return 1
+    }
     if first == "help" {
       if let name = rest.first, let command = CommandRegistry.topLevel[name] {
         ctx.out(command.spec.helpText())

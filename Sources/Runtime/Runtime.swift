@@ -115,8 +115,8 @@ public struct Runtime: Sendable {
   }
 
   /// Lets a created container's process exec the user's program.
-  public func start(id: String) throws {
-    let record = try store.load(id)
+  public func start(id: String, record knownRecord: ContainerRecord? = nil) throws {
+    let record = try knownRecord ?? store.load(id)
     let status = store.status(of: record)
     guard status == "created" else {
       throw RuntimeError("cannot start a container that has \(status == "stopped" ? "stopped" : "already started")")
@@ -173,10 +173,12 @@ public struct Runtime: Sendable {
     try sys("pidfd_send_signal", "\(signal)") { berth_pidfd_send_signal_checked(pidfd, signal) }
   }
 
-  public func delete(id: String, force: Bool) throws {
+  /// `record`: the container's state when the caller has it already (`run` made it), so
+  /// it is not read and decoded again.
+  public func delete(id: String, force: Bool, record knownRecord: ContainerRecord? = nil) throws {
     let record: ContainerRecord
     do {
-      record = try store.load(id)
+      record = try knownRecord ?? store.load(id)
     } catch {
       if force, (try? ContainerID.validate(id)) != nil {
         try? store.remove(id)

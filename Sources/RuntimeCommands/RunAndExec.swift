@@ -30,11 +30,11 @@ extension CommandContext {
     if let internalConsole { FD.close(internalConsole.1) }
     do {
       let master = try internalConsole.map { try FD.receiveFD(over: $0.0).fd }
-      try runtime.start(id: id)
+      try runtime.start(id: id, record: created.record)
       guard let foreground else { return 0 }
       let status = foreground.wait(for: created.record.pid, master: master)
       PhaseTrace.mark("container exited")
-      if !parsed.flag("keep") { try? runtime.delete(id: id, force: true) }
+      if !parsed.flag("keep") { try? runtime.delete(id: id, force: true, record: created.record) }
       PhaseTrace.mark("deleted")
       return status
     } catch {

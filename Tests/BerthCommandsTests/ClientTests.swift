@@ -70,6 +70,23 @@ import Testing
     #expect(r.stderr.contains("Cannot connect to the berth daemon at unix:///nonexistent/berth.sock"))
   }
 
+  @Test func severalHostsAreRefusedLikeDocker() throws {
+    let engine = try FakeEngine()
+    var requests = 0
+    engine.handler = { _ in
+      requests += 1
+      return .json(200, "[]")
+    }
+    engine.start()
+    defer { engine.stop() }
+    let r = runCLI(["-H", engine.host, "-H", engine.host, "ps"], host: nil)
+    #expect(r.code == 1)
+    #expect(r.stderr == "Failed to initialize: unable to resolve berth endpoint: Specify only one -H\n")
+    #expect(requests == 0)
+    let one = runCLI(["-H", engine.host, "ps", "-q"], host: nil)
+    #expect(one.code == 0, "\(one.stderr)")
+  }
+
   /// `run --rm busybox echo hi`: create → attach (hijacked) → wait(removed) → start; framed output; exit code.
   @Test func runSequence() throws {
     let engine = try FakeEngine()
