@@ -42,7 +42,14 @@ public enum InitProcess {
       guard let kind = NamespaceKind(rawValue: ns.type), let path = ns.path else { continue }
       joins.append((kind, try FD.open(path, O_RDONLY)))
     }
+    // A self-placing process joins the cgroup namespace only once it is in its cgroup:
+    // from inside that namespace its old cgroup is out of reach of CLONE_INTO_CGROUP.
+    var cgroupNamespaceToJoin: Int32?
     for (kind, fd) in joins.sorted(by: { joinOrder($0.0) < joinOrder($1.0) }) {
+      if kind == .cgroup && selfPlacement != nil {
+        cgroupNamespaceToJoin = fd
+        continue
+      }
       try sys("setns", kind.rawValue) { berth_setns(fd, kind.cloneFlag) }
       FD.close(fd)
     }
@@ -74,6 +81,10 @@ public enum InitProcess {
       do {
         if let selfPlacement {
           try selfPlacement.enter()
+          if let fd = cgroupNamespaceToJoin {
+            try sys("setns", "cgroup") { berth_setns(fd, NamespaceKind.cgroup.cloneFlag) }
+            FD.close(fd)
+          }
           try channel.send(SyncMessage(.selfPlaced))
         }
         try stageTwo(config, channel)
@@ -87,6 +98,7 @@ public enum InitProcess {
       }
     }
     selfPlacement?.close()
+    if let fd = cgroupNamespaceToJoin { FD.close(fd) }
     try channel.send(SyncMessage(.childPID, pid: child))
     exit(0)
   }
