@@ -1,11 +1,13 @@
 // Attach: to a running container's shim, or (docker run's order) to a created one as soon
 // as start has launched its shim and before the process runs.
 import EngineAPI
+import LinuxOS
 import Shim
 
 extension Engine {
   public func attachContainer(id ref: String, options: ContainerAttachOptions, stream: any HijackedStream) async throws
   {
+    PhaseTrace.mark("d: attach")
     try await mapErrors {
       let record = try record(ref)
       let id = record.id
@@ -17,6 +19,7 @@ extension Engine {
       let attachment = try await BlockingThread.run {
         try client.attach(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
       }
+      PhaseTrace.mark("d: attach connected to the shim")
       if connectedAttachers[id] != nil { connectedAttachers[id, default: 0] += 1 }
       let tty = attachment.terminal
       let input: Task<Void, Never>? =
@@ -32,6 +35,7 @@ extension Engine {
         let s: StdStream = chunk.stream == .stderr ? .stderr : .stdout
         try await stream.writeOutput(chunk.bytes, stream: s, tty: tty)
       }
+      PhaseTrace.mark("d: attach output ended")
     }
   }
 

@@ -100,7 +100,8 @@ extension ContainerSettings {
 
 extension Engine {
   public func createContainer(name: String?, request: ContainerCreateRequest) async throws -> ContainerCreateResponse {
-    try await mapErrors {
+    PhaseTrace.mark("d: create")
+    return try await mapErrors {
       let requested = ContainerSettings(request)
       guard !requested.image.isEmpty else { throw DaemonError.invalid("config.Image must not be empty") }
       let image: Image
@@ -142,6 +143,7 @@ extension Engine {
         }
       }
       emit("create", record)
+      PhaseTrace.mark("d: created")
       return ContainerCreateResponse(id: record.id, warnings: [])
     }
   }

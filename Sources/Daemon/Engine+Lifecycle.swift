@@ -43,6 +43,7 @@ extension Engine {
   }
 
   private func startContainerProcess(_ ref: String) async throws {
+    PhaseTrace.mark("d: start")
     try await mapErrors {
       let record = try record(ref)
       if record.state.isRunning { throw EngineError.notModified("container already started") }
@@ -57,6 +58,7 @@ extension Engine {
         try Files.makeDirectories(rootfs, mode: 0o755)
         let mounts = try imageStore.snapshots.mounts(Engine.snapshotKey(record.id))
         try mounts.mount(at: rootfs, volatile: settings.autoRemove)
+        PhaseTrace.mark("d: rootfs mounted")
         do {
           var spec = try SpecBuilder.build(settings, context: ctx)
           spec.root?.path = rootfs
@@ -66,6 +68,7 @@ extension Engine {
           let enc = JSONEncoder()
           enc.outputFormatting = [.sortedKeys]
           try Files.writeAtomically(dir + "/config.json", Array(try enc.encode(spec)))
+          PhaseTrace.mark("d: bundle written")
           let stateDir = cfg.shimState(record.id)
           try? Files.removeTree(stateDir)
           return try ShimClient.launch(
@@ -79,11 +82,14 @@ extension Engine {
           throw error
         }
       }
+      PhaseTrace.mark("d: shim launched (container created)")
       // Attachers waiting for the shim connect before the process runs.
       await letAttachersConnect(record.id)
+      PhaseTrace.mark("d: attachers connected")
       let client = shimClient(record.id)
       do {
         try await BlockingThread.run { try client.start() }
+        PhaseTrace.mark("d: shim started the container")
       } catch {
         _ = try? await BlockingThread.run { [runtime] in try runtime.run(["delete", "-f", record.id]) }
         await cleanupAfterExit(record.id)
@@ -102,6 +108,7 @@ extension Engine {
       monitor(record.id)
       emit("start", record)
       startHealthcheck(record.id)
+      PhaseTrace.mark("d: started")
     }
   }
 
@@ -132,6 +139,7 @@ extension Engine {
     let client = shimClient(id)
     BlockingThread.detach { [weak self] in
       let status = (try? client.wait()) ?? client.exitStatus()
+      PhaseTrace.mark("d: shim reported the exit")
       Task { await self?.exited(id, status: status) }
     }
   }
@@ -141,7 +149,9 @@ extension Engine {
     monitored.remove(id)
     stopHealthcheck(id)
     _ = try? await BlockingThread.run { [runtime] in try runtime.run(["delete", "-f", id]) }
+    PhaseTrace.mark("d: runtime deleted")
     await cleanupAfterExit(id)
+    PhaseTrace.mark("d: cleaned up after exit")
     guard
       let record = try? containers.update(
         id,
@@ -153,6 +163,7 @@ extension Engine {
           $0.state.finishedAt = status.map { $0.exitedAt.isEmpty ? Timestamps.now() : $0.exitedAt } ?? Timestamps.now()
         })
     else { return }
+    PhaseTrace.mark("d: exit recorded")
     emit("die", record, ["exitCode": "\(record.state.exitCode)"])
     for w in exitWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: record) }
     if record.settings.autoRemove {
@@ -299,17 +310,20 @@ extension Engine {
         _ = try? await BlockingThread.run { try rt.run(["delete", "-f", record.id]) }
       }
       await cleanupAfterExit(record.id)
+      PhaseTrace.mark("d: remove: unmounted")
       let imageStore = images
       let store = containers
       try await BlockingThread.run {
         if imageStore.snapshots.stat(Engine.snapshotKey(record.id)) != nil {
           try imageStore.snapshots.remove(Engine.snapshotKey(record.id))
         }
+        PhaseTrace.mark("d: remove: snapshot removed")
         try store.remove(record.id)
       }
       for w in exitWaiters.removeValue(forKey: record.id) ?? [] { w.resume(returning: record) }
       for w in removalWaiters.removeValue(forKey: record.id) ?? [] { w.resume() }
       dropExecs(of: record.id)
+      PhaseTrace.mark("d: removed")
       emit("destroy", record)
       await removeAnonymousVolumes(of: record.id, when: options.removeVolumes || record.settings.autoRemove)
       RestartRegistry.shared.forget(record.id)

@@ -36,7 +36,9 @@ final class ShimDaemon {
       let bytes = try Files.read(ShimPaths(stateDir: stateDir).config)
       daemon = try ShimDaemon(config: try JSON.decode(ShimConfig.self, from: bytes))
       try daemon.setUp()
+      PhaseTrace.mark("shim: set up")
       let initProcess = try daemon.createInit()
+      PhaseTrace.mark("shim: runtime created the container")
       report(ShimLaunchReport(shimPid: getpid(), initPid: initProcess.pid), to: readinessFD)
       // Start-up garbage (config decoding, the runtime's spawn) goes back to the kernel:
       // one shim per container makes every idle page count.
@@ -162,6 +164,7 @@ final class ShimDaemon {
       process.exitedAt = LogTimestamp.now()
       process.oomKilled = process.oomProbe?.oomKilled ?? false
       process.drainDeadline = LogTimestamp.monotonicNanoseconds() + Self.drainTimeout
+      PhaseTrace.mark("shim: reaped \(process.key.isEmpty ? "init" : process.key)")
       finishIfDrained(process)
     }
   }
@@ -192,6 +195,7 @@ final class ShimDaemon {
         printError("berth-shim: writing \(paths.exitStatus): \(error)")
       }
       finishDeadline = LogTimestamp.monotonicNanoseconds() + Self.finishTimeout
+      PhaseTrace.mark("shim: exit recorded")
     }
     for connection in connections {
       if connection.attachedKey() == process.key { connection.closeWhenFlushed = true }
