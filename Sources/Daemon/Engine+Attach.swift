@@ -11,16 +11,25 @@ extension Engine {
     try await mapErrors {
       let record = try record(ref)
       let id = record.id
-      if !record.state.isRunning {
+      // Woken by a start that waits for this attacher (see AttachGate).
+      let awaitedByStart = !record.state.isRunning
+      if awaitedByStart {
         let launched = await withCheckedContinuation { launchWaiters[id, default: []].append($0) }
         guard launched else { return }
       }
       let client = shimClient(id)
-      let attachment = try await BlockingThread.run {
-        try client.attach(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
+      let attachment: ShimAttachment
+      do {
+        attachment = try await BlockingThread.run {
+          try client.attach(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
+        }
+      } catch {
+        // Start waits for this attacher only until it has connected or failed.
+        if awaitedByStart { attacherSettled(id) }
+        throw error
       }
       PhaseTrace.mark("d: attach connected to the shim")
-      if connectedAttachers[id] != nil { connectedAttachers[id, default: 0] += 1 }
+      if awaitedByStart { attacherSettled(id) }
       let tty = attachment.terminal
       let input: Task<Void, Never>? =
         options.stdin

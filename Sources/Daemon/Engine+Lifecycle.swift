@@ -47,6 +47,8 @@ extension Engine {
     try await mapErrors {
       let record = try record(ref)
       if record.state.isRunning { throw EngineError.notModified("container already started") }
+      // The runtime's container of the last run must be gone before it is created again.
+      await finishRuntimeDeletion(record.id)
       let dir = containers.directory(record.id)
       let settings = record.settings
       let ctx = specContext(record)
@@ -55,6 +57,7 @@ extension Engine {
       // Rootfs, spec and shim launch (the runtime's create) off the actor.
       let process = try await BlockingThread.run { () throws -> ShimProcess in
         let rootfs = Engine.rootfs(dir)
+        try Engine.restoreNetworkFiles(dir: dir, settings: settings)
         try Files.makeDirectories(rootfs, mode: 0o755)
         let mounts = try imageStore.snapshots.mounts(Engine.snapshotKey(record.id))
         try mounts.mount(at: rootfs, volatile: settings.autoRemove)
@@ -67,7 +70,8 @@ extension Engine {
           }
           let enc = JSONEncoder()
           enc.outputFormatting = [.sortedKeys]
-          try Files.writeAtomically(dir + "/config.json", Array(try enc.encode(spec)))
+          // Rewritten at every start and read only by this start's runtime create: no fsync.
+          try Files.writeAtomically(dir + "/config.json", Array(try enc.encode(spec)), durable: false)
           PhaseTrace.mark("d: bundle written")
           let stateDir = cfg.shimState(record.id)
           try? Files.removeTree(stateDir)
@@ -148,13 +152,20 @@ extension Engine {
   func exited(_ id: String, status: ShimExitStatus?, applyPolicy: Bool = true) async {
     monitored.remove(id)
     stopHealthcheck(id)
-    _ = try? await BlockingThread.run { [runtime] in try runtime.run(["delete", "-f", id]) }
-    PhaseTrace.mark("d: runtime deleted")
+    beginRuntimeDeletion(id)
+    guard let settings = try? containers.get(id).settings else {
+      await finishRuntimeDeletion(id)
+      return
+    }
+    // Processes that can outlive the init (a shared pid namespace) die before the unmount.
+    if !Self.diesWithInit(settings) { await finishRuntimeDeletion(id) }
     await cleanupAfterExit(id)
     PhaseTrace.mark("d: cleaned up after exit")
+    // A container about to be removed keeps its exit in memory only: no fsync for a record
+    // deleted a moment later (after a crash, restore finds it running and removes it).
     guard
       let record = try? containers.update(
-        id,
+        id, persist: !settings.autoRemove,
         {
           $0.state.status = .exited
           $0.state.pid = 0
@@ -168,8 +179,10 @@ extension Engine {
     for w in exitWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: record) }
     if record.settings.autoRemove {
       try? await removeContainer(id: id, options: ContainerRemoveOptions(force: true))
-    } else if applyPolicy {
-      applyRestartPolicy(id)
+    } else {
+      await finishRuntimeDeletion(id)
+      PhaseTrace.mark("d: runtime deleted")
+      if applyPolicy { applyRestartPolicy(id) }
     }
   }
 
@@ -303,12 +316,12 @@ extension Engine {
         _ = await nextExitIfRunning(record.id)
       }
       guard (try? containers.get(record.id)) != nil else { return }  // auto-removed meanwhile
-      // The exit path already deleted the runtime's container; only a created-but-never-run
-      // (or interrupted) one still has state, and only then is a second process worth it.
-      if Files.exists(config.runtimeRoot + "/" + record.id) {
-        let rt = runtime
-        _ = try? await BlockingThread.run { try rt.run(["delete", "-f", record.id]) }
+      // The exit path deletes the runtime's container (maybe still under way, awaited
+      // below); only a created-but-never-run (or interrupted) one still has state.
+      if runtimeDeletions[record.id] == nil && Files.exists(config.runtimeRoot + "/" + record.id) {
+        beginRuntimeDeletion(record.id)
       }
+      if !Self.diesWithInit(record.settings) { await finishRuntimeDeletion(record.id) }
       await cleanupAfterExit(record.id)
       PhaseTrace.mark("d: remove: unmounted")
       let imageStore = images
@@ -320,8 +333,13 @@ extension Engine {
         PhaseTrace.mark("d: remove: snapshot removed")
         try store.remove(record.id)
       }
+      // Removed means no cgroup and no runtime state either.
+      await finishRuntimeDeletion(record.id)
+      PhaseTrace.mark("d: remove: runtime deleted")
       for w in exitWaiters.removeValue(forKey: record.id) ?? [] { w.resume(returning: record) }
       for w in removalWaiters.removeValue(forKey: record.id) ?? [] { w.resume() }
+      // Attachers still waiting for a start that will never come.
+      for w in launchWaiters.removeValue(forKey: record.id) ?? [] { w.resume(returning: false) }
       dropExecs(of: record.id)
       PhaseTrace.mark("d: removed")
       emit("destroy", record)
@@ -329,20 +347,5 @@ extension Engine {
       RestartRegistry.shared.forget(record.id)
       stopHealthcheck(record.id)
     }
-  }
-
-  // MARK: attach before start
-
-  /// Called by start once the shim exists: wakes attachers and waits (up to a second)
-  /// for them to connect, so `docker run` sees all output.
-  func letAttachersConnect(_ id: String) async {
-    let waiters = launchWaiters.removeValue(forKey: id) ?? []
-    guard !waiters.isEmpty else { return }
-    connectedAttachers[id] = 0
-    for w in waiters { w.resume(returning: true) }
-    for _ in 0..<200 where (connectedAttachers[id] ?? 0) < waiters.count {
-      try? await Task.sleep(nanoseconds: 5_000_000)
-    }
-    connectedAttachers[id] = nil
   }
 }

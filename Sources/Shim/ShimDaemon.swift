@@ -72,7 +72,9 @@ final class ShimDaemon {
     try ProcessAttributes.setChildSubreaper()
     signalFD = try sys("signalfd") { berth_signalfd_all() }
     try sys("chdir", paths.stateDir) { chdir(paths.stateDir) }
-    try Files.writeAtomically(paths.shimPID, Array("\(getpid())".utf8))
+    // State under the exec root does not outlive a reboot: renamed into place (whole after
+    // any process crash) but not fsynced, which costs milliseconds on the start path.
+    try Files.writeAtomically(paths.shimPID, Array("\(getpid())".utf8), durable: false)
     listener = try ShimSocket.listen(path: paths.socket)
     if let logPath = config.logPath, !logPath.isEmpty {
       log = try JSONLogWriter(path: logPath, maxSize: config.logMaxSize, maxFiles: config.logMaxFiles)
@@ -190,7 +192,7 @@ final class ShimDaemon {
         exitCode: process.exit?.code ?? 255, exitedAt: process.exitedAt ?? LogTimestamp.now(),
         oomKilled: process.oomKilled, pid: process.pid)
       do {
-        try Files.writeAtomically(paths.exitStatus, (try JSON.encode(status)))
+        try Files.writeAtomically(paths.exitStatus, (try JSON.encode(status)), durable: false)
       } catch {
         printError("berth-shim: writing \(paths.exitStatus): \(error)")
       }
