@@ -69,7 +69,7 @@ let package = Package(
     // The CLI: a synchronous Engine API client (no NIO: the CLI must start fast) and Docker's verbs.
     .target(name: "EngineClient", dependencies: ["EngineAPI", "LinuxOS"]),
     .target(name: "BerthCommands", dependencies: ["EngineClient", "EngineAPI", "LinuxOS", "Archive"]),
-    .executableTarget(name: "berth", dependencies: ["BerthCommands"]),
+    .executableTarget(name: "berth", dependencies: ["BerthCommands", "LinuxOS"]),
 
     .testTarget(name: "BerthCommandsTests", dependencies: ["BerthCommands", "EngineClient", "EngineAPI", "LinuxOS"]),
     .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI"]),

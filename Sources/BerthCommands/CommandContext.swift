@@ -33,6 +33,7 @@ public final class CommandContext {
     let host = try EngineHost.resolve(flag: hostFlag, tlsFlags: tlsFlags, environment: environment)
     let client = EngineClient(host: host)
     try client.negotiate()
+    PhaseTrace.mark("cli: pinged")
     cachedClient = client
     return client
   }

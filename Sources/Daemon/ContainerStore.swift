@@ -116,12 +116,19 @@ public final class ContainerStore: Sendable {
     records.withLock { $0[record.id] = record }
   }
 
-  /// Applies `change` to the current record of `id`, saves it and returns it.
+  /// Applies `change` to the current record of `id`, saves it and returns it. With
+  /// `persist: false` only the in-memory record changes (a state about to be removed).
   @discardableResult
-  public func update(_ id: String, _ change: (inout ContainerRecord) throws -> Void) throws -> ContainerRecord {
+  public func update(_ id: String, persist: Bool = true, _ change: (inout ContainerRecord) throws -> Void) throws
+    -> ContainerRecord
+  {
     guard var record = records.withLock({ $0[id] }) else { throw DaemonError.noSuchContainer(id) }
     try change(&record)
-    try save(record)
+    if persist {
+      try save(record)
+    } else {
+      records.withLock { $0[id] = record }
+    }
     return record
   }
 

@@ -1,23 +1,35 @@
 // Attach: to a running container's shim, or (docker run's order) to a created one as soon
 // as start has launched its shim and before the process runs.
 import EngineAPI
+import LinuxOS
 import Shim
 
 extension Engine {
   public func attachContainer(id ref: String, options: ContainerAttachOptions, stream: any HijackedStream) async throws
   {
+    PhaseTrace.mark("d: attach")
     try await mapErrors {
       let record = try record(ref)
       let id = record.id
-      if !record.state.isRunning {
+      // Woken by a start that waits for this attacher (see AttachGate).
+      let awaitedByStart = !record.state.isRunning
+      if awaitedByStart {
         let launched = await withCheckedContinuation { launchWaiters[id, default: []].append($0) }
         guard launched else { return }
       }
       let client = shimClient(id)
-      let attachment = try await BlockingThread.run {
-        try client.attach(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
+      let attachment: ShimAttachment
+      do {
+        attachment = try await BlockingThread.run {
+          try client.attach(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
+        }
+      } catch {
+        // Start waits for this attacher only until it has connected or failed.
+        if awaitedByStart { attacherSettled(id) }
+        throw error
       }
-      if connectedAttachers[id] != nil { connectedAttachers[id, default: 0] += 1 }
+      PhaseTrace.mark("d: attach connected to the shim")
+      if awaitedByStart { attacherSettled(id) }
       let tty = attachment.terminal
       let input: Task<Void, Never>? =
         options.stdin
@@ -32,6 +44,7 @@ extension Engine {
         let s: StdStream = chunk.stream == .stderr ? .stderr : .stdout
         try await stream.writeOutput(chunk.bytes, stream: s, tty: tty)
       }
+      PhaseTrace.mark("d: attach output ended")
     }
   }
 

@@ -100,7 +100,8 @@ extension ContainerSettings {
 
 extension Engine {
   public func createContainer(name: String?, request: ContainerCreateRequest) async throws -> ContainerCreateResponse {
-    try await mapErrors {
+    PhaseTrace.mark("d: create")
+    return try await mapErrors {
       let requested = ContainerSettings(request)
       guard !requested.image.isEmpty else { throw DaemonError.invalid("config.Image must not be empty") }
       let image: Image
@@ -142,6 +143,7 @@ extension Engine {
         }
       }
       emit("create", record)
+      PhaseTrace.mark("d: created")
       return ContainerCreateResponse(id: record.id, warnings: [])
     }
   }
@@ -180,9 +182,25 @@ extension Engine {
     }
     if let search = settings.dnsSearch, !search.isEmpty { resolv += "search " + search.joined(separator: " ") + "\n" }
     if let opts = settings.dnsOptions, !opts.isEmpty { resolv += "options " + opts.joined(separator: " ") + "\n" }
-    try Files.writeAtomically(dir + "/hostname", Array((hostname + "\n").utf8))
-    try Files.writeAtomically(dir + "/hosts", Array(hosts.utf8))
-    try Files.writeAtomically(dir + "/resolv.conf", Array(resolv.utf8))
+    // Derived from the record, so not fsynced (dockerd does not either); after a power loss
+    // `restoreNetworkFiles` writes them again at the next start.
+    try Files.writeAtomically(dir + "/hostname", Array((hostname + "\n").utf8), durable: false)
+    try Files.writeAtomically(dir + "/hosts", Array(hosts.utf8), durable: false)
+    try Files.writeAtomically(dir + "/resolv.conf", Array(resolv.utf8), durable: false)
+  }
+
+  /// Writes the network files again if one is missing, or hostname or hosts is empty (they
+  /// never are when written; a power loss soon after create can leave them so).
+  static func restoreNetworkFiles(dir: String, settings: ContainerSettings) throws {
+    let intact =
+      Files.exists(dir + "/resolv.conf") && ["hostname", "hosts"].allSatisfy { fileSize(dir + "/" + $0) > 0 }
+    if !intact { try writeNetworkFiles(dir: dir, settings: settings, hostname: settings.hostname ?? "") }
+  }
+
+  /// The size of a file; 0 when it is missing.
+  static func fileSize(_ path: String) -> Int {
+    var st = stat()
+    return stat(path, &st) == 0 ? Int(st.st_size) : 0
   }
 }
 

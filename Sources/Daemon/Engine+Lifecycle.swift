@@ -43,9 +43,12 @@ extension Engine {
   }
 
   private func startContainerProcess(_ ref: String) async throws {
+    PhaseTrace.mark("d: start")
     try await mapErrors {
       let record = try record(ref)
       if record.state.isRunning { throw EngineError.notModified("container already started") }
+      // The runtime's container of the last run must be gone before it is created again.
+      await finishRuntimeDeletion(record.id)
       let dir = containers.directory(record.id)
       let settings = record.settings
       let ctx = specContext(record)
@@ -54,9 +57,11 @@ extension Engine {
       // Rootfs, spec and shim launch (the runtime's create) off the actor.
       let process = try await BlockingThread.run { () throws -> ShimProcess in
         let rootfs = Engine.rootfs(dir)
+        try Engine.restoreNetworkFiles(dir: dir, settings: settings)
         try Files.makeDirectories(rootfs, mode: 0o755)
         let mounts = try imageStore.snapshots.mounts(Engine.snapshotKey(record.id))
         try mounts.mount(at: rootfs, volatile: settings.autoRemove)
+        PhaseTrace.mark("d: rootfs mounted")
         do {
           var spec = try SpecBuilder.build(settings, context: ctx)
           spec.root?.path = rootfs
@@ -65,7 +70,9 @@ extension Engine {
           }
           let enc = JSONEncoder()
           enc.outputFormatting = [.sortedKeys]
-          try Files.writeAtomically(dir + "/config.json", Array(try enc.encode(spec)))
+          // Rewritten at every start and read only by this start's runtime create: no fsync.
+          try Files.writeAtomically(dir + "/config.json", Array(try enc.encode(spec)), durable: false)
+          PhaseTrace.mark("d: bundle written")
           let stateDir = cfg.shimState(record.id)
           try? Files.removeTree(stateDir)
           return try ShimClient.launch(
@@ -79,11 +86,14 @@ extension Engine {
           throw error
         }
       }
+      PhaseTrace.mark("d: shim launched (container created)")
       // Attachers waiting for the shim connect before the process runs.
       await letAttachersConnect(record.id)
+      PhaseTrace.mark("d: attachers connected")
       let client = shimClient(record.id)
       do {
         try await BlockingThread.run { try client.start() }
+        PhaseTrace.mark("d: shim started the container")
       } catch {
         _ = try? await BlockingThread.run { [runtime] in try runtime.run(["delete", "-f", record.id]) }
         await cleanupAfterExit(record.id)
@@ -102,6 +112,7 @@ extension Engine {
       monitor(record.id)
       emit("start", record)
       startHealthcheck(record.id)
+      PhaseTrace.mark("d: started")
     }
   }
 
@@ -132,6 +143,7 @@ extension Engine {
     let client = shimClient(id)
     BlockingThread.detach { [weak self] in
       let status = (try? client.wait()) ?? client.exitStatus()
+      PhaseTrace.mark("d: shim reported the exit")
       Task { await self?.exited(id, status: status) }
     }
   }
@@ -140,11 +152,20 @@ extension Engine {
   func exited(_ id: String, status: ShimExitStatus?, applyPolicy: Bool = true) async {
     monitored.remove(id)
     stopHealthcheck(id)
-    _ = try? await BlockingThread.run { [runtime] in try runtime.run(["delete", "-f", id]) }
+    beginRuntimeDeletion(id)
+    guard let settings = try? containers.get(id).settings else {
+      await finishRuntimeDeletion(id)
+      return
+    }
+    // Processes that can outlive the init (a shared pid namespace) die before the unmount.
+    if !Self.diesWithInit(settings) { await finishRuntimeDeletion(id) }
     await cleanupAfterExit(id)
+    PhaseTrace.mark("d: cleaned up after exit")
+    // A container about to be removed keeps its exit in memory only: no fsync for a record
+    // deleted a moment later (after a crash, restore finds it running and removes it).
     guard
       let record = try? containers.update(
-        id,
+        id, persist: !settings.autoRemove,
         {
           $0.state.status = .exited
           $0.state.pid = 0
@@ -153,12 +174,15 @@ extension Engine {
           $0.state.finishedAt = status.map { $0.exitedAt.isEmpty ? Timestamps.now() : $0.exitedAt } ?? Timestamps.now()
         })
     else { return }
+    PhaseTrace.mark("d: exit recorded")
     emit("die", record, ["exitCode": "\(record.state.exitCode)"])
     for w in exitWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: record) }
     if record.settings.autoRemove {
       try? await removeContainer(id: id, options: ContainerRemoveOptions(force: true))
-    } else if applyPolicy {
-      applyRestartPolicy(id)
+    } else {
+      await finishRuntimeDeletion(id)
+      PhaseTrace.mark("d: runtime deleted")
+      if applyPolicy { applyRestartPolicy(id) }
     }
   }
 
@@ -292,43 +316,36 @@ extension Engine {
         _ = await nextExitIfRunning(record.id)
       }
       guard (try? containers.get(record.id)) != nil else { return }  // auto-removed meanwhile
-      // The exit path already deleted the runtime's container; only a created-but-never-run
-      // (or interrupted) one still has state, and only then is a second process worth it.
-      if Files.exists(config.runtimeRoot + "/" + record.id) {
-        let rt = runtime
-        _ = try? await BlockingThread.run { try rt.run(["delete", "-f", record.id]) }
+      // The exit path deletes the runtime's container (maybe still under way, awaited
+      // below); only a created-but-never-run (or interrupted) one still has state.
+      if runtimeDeletions[record.id] == nil && Files.exists(config.runtimeRoot + "/" + record.id) {
+        beginRuntimeDeletion(record.id)
       }
+      if !Self.diesWithInit(record.settings) { await finishRuntimeDeletion(record.id) }
       await cleanupAfterExit(record.id)
+      PhaseTrace.mark("d: remove: unmounted")
       let imageStore = images
       let store = containers
       try await BlockingThread.run {
         if imageStore.snapshots.stat(Engine.snapshotKey(record.id)) != nil {
           try imageStore.snapshots.remove(Engine.snapshotKey(record.id))
         }
+        PhaseTrace.mark("d: remove: snapshot removed")
         try store.remove(record.id)
       }
+      // Removed means no cgroup and no runtime state either.
+      await finishRuntimeDeletion(record.id)
+      PhaseTrace.mark("d: remove: runtime deleted")
       for w in exitWaiters.removeValue(forKey: record.id) ?? [] { w.resume(returning: record) }
       for w in removalWaiters.removeValue(forKey: record.id) ?? [] { w.resume() }
+      // Attachers still waiting for a start that will never come.
+      for w in launchWaiters.removeValue(forKey: record.id) ?? [] { w.resume(returning: false) }
       dropExecs(of: record.id)
+      PhaseTrace.mark("d: removed")
       emit("destroy", record)
       await removeAnonymousVolumes(of: record.id, when: options.removeVolumes || record.settings.autoRemove)
       RestartRegistry.shared.forget(record.id)
       stopHealthcheck(record.id)
     }
-  }
-
-  // MARK: attach before start
-
-  /// Called by start once the shim exists: wakes attachers and waits (up to a second)
-  /// for them to connect, so `docker run` sees all output.
-  func letAttachersConnect(_ id: String) async {
-    let waiters = launchWaiters.removeValue(forKey: id) ?? []
-    guard !waiters.isEmpty else { return }
-    connectedAttachers[id] = 0
-    for w in waiters { w.resume(returning: true) }
-    for _ in 0..<200 where (connectedAttachers[id] ?? 0) < waiters.count {
-      try? await Task.sleep(nanoseconds: 5_000_000)
-    }
-    connectedAttachers[id] = nil
   }
 }

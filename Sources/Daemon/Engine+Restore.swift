@@ -30,6 +30,8 @@ extension Engine {
         await exited(r.id, status: shimClient(r.id).exitStatus(), applyPolicy: false)
       }
     }
+    // The exits above delete from the runtime meanwhile; orphans are what remains after.
+    for id in Array(runtimeDeletions.keys) { await finishRuntimeDeletion(id) }
     await removeOrphans(keeping: running)
     await restartPoliciesAtDaemonStart()
   }

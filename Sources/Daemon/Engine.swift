@@ -52,8 +52,11 @@ public actor Engine: EngineBackend {
   var removalWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
   /// Attachers of a created container, resumed once its shim exists (before start).
   var launchWaiters: [String: [CheckedContinuation<Bool, Never>]] = [:]
-  var connectedAttachers: [String: Int] = [:]
+  /// Starts waiting for those attachers to connect to the shim.
+  var attachGates: [String: AttachGate] = [:]
   var monitored: Set<String> = []
+  /// The runtime's deletes of exited containers, under way (see Engine+RuntimeDeletion).
+  var runtimeDeletions: [String: Task<Void, Never>] = [:]
   /// Exec instances by id.
   var execs: [String: ExecRecord] = [:]
 

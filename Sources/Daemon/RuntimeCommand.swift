@@ -35,7 +35,7 @@ struct RuntimeCommand: Sendable {
     do {
       pid = try Processes.spawn(
         binary, argv,
-        environment: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+        environment: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"] + PhaseTrace.environment,
         fds: [input.read, out.write, err.write])
     } catch {
       for fd in [out.read, out.write, err.read, err.write, input.read, input.write] { FD.close(fd) }

@@ -8,7 +8,9 @@ struct RuntimeInvoker {
   let binary: String
   let root: String
   let logPath: String
-  static let environment = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
+  /// The environment of the shim and the runtime: PATH, and BERTH_TRACE only when set.
+  static let environment =
+    ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"] + PhaseTrace.environment
 
   /// Runs `runtime --root R --log L --log-format json <arguments>` to completion;
   /// `fds` become its stdin, stdout and stderr.

@@ -24,7 +24,9 @@ public struct ShimClient: Sendable {
   public static func launch(_ config: ShimConfig, shimBinary: String) throws -> ShimProcess {
     let paths = ShimPaths(stateDir: config.stateDir)
     try Files.makeDirectories(config.stateDir, mode: 0o711)
-    try Files.writeAtomically(paths.config, try JSON.encode(config, options: .init(sortedKeys: true)), mode: 0o600)
+    // Not fsynced: the exec root's state does not outlive a reboot (see ShimDaemon.setUp).
+    try Files.writeAtomically(
+      paths.config, try JSON.encode(config, options: .init(sortedKeys: true)), mode: 0o600, durable: false)
     unlink(paths.exitStatus)
     let pipe = try FD.pipe()
     let devNull: Int32

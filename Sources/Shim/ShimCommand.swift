@@ -15,6 +15,7 @@ public enum ShimCommand {
   static let readinessFD: Int32 = 3
 
   public static func main(_ arguments: [String]) -> Never {
+    PhaseTrace.mark("shim: main")
     let rest = Array(arguments.dropFirst())
     guard let stateIndex = rest.firstIndex(of: "--state-dir"), stateIndex + 1 < rest.count else {
       printError(usage)

@@ -1,5 +1,8 @@
 import BerthCommands
 import Glibc
+import LinuxOS
+
+PhaseTrace.mark("cli: main")
 
 var environment: [String: String] = [:]
 var envp = environ

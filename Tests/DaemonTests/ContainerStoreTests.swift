@@ -129,3 +129,18 @@ private func make(_ store: ContainerStore, name: String?) throws -> ContainerRec
     #expect(Timestamps.parse("2023-11-14T23:13:20+01:00") == 1_700_000_000)
   }
 }
+
+@Suite struct ContainerStoreMemoryOnlyUpdateTests {
+  /// `persist: false` (the exit of a --rm container): the store answers the new state, the
+  /// disk keeps the last persisted one, which a restarted daemon then reconciles.
+  @Test func memoryOnlyUpdateLeavesTheDiskRecord() throws {
+    let root = tempDir("memonly")
+    defer { removeTree(root) }
+    let store = try ContainerStore(root: root)
+    let a = try make(store, name: "m")
+    try store.update(a.id) { $0.state.status = .running }
+    try store.update(a.id, persist: false) { $0.state.status = .exited }
+    #expect(try store.get(a.id).state.status == .exited)
+    #expect(try ContainerStore(root: root).get(a.id).state.status == .running)
+  }
+}

@@ -41,6 +41,7 @@ enum RunCommand {
     }
     let pull = flags.string("pull") ?? "missing"
     let id = try ContainerRunner.create(ctx, parsed, pull: pull, quiet: flags.bool("quiet"))
+    PhaseTrace.mark("cli: created")
     if let cidfile = flags.string("cidfile") { try? writeFile(cidfile, id) }
     let client = try ctx.client()
     let startPath = "/containers/\(pathEscape(id))/start"
@@ -61,17 +62,22 @@ enum RunCommand {
       ctx, id: id, tty: tty, stdin: attachStdin, stdout: config.attachStdout ?? true,
       stderr: config.attachStderr ?? true, sigProxy: flags.string("sig-proxy").map { $0 != "false" } ?? true,
       beforeStart: {
+        PhaseTrace.mark("cli: attached")
         wait = try client.begin("POST", "/containers/\(pathEscape(id))/wait", query: [("condition", condition)])
+        PhaseTrace.mark("cli: wait sent")
       },
       start: {
         do {
           try client.call("POST", startPath)
+          PhaseTrace.mark("cli: started")
         } catch {
           throw CommandError.status(wrap(describe(error)), ContainerRunner.startFailureCode(describe(error)))
         }
       })
     guard let wait else { return 125 }
+    PhaseTrace.mark("cli: output ended")
     let (_, bytes) = try wait.finish()
+    PhaseTrace.mark("cli: wait answered")
     let result = (try? JSON.parse(bytes)) ?? .null
     if let message = result["Error"]?["Message"]?.stringValue, !message.isEmpty {
       throw CommandError.status(wrap(message), 125)

@@ -1,0 +1,30 @@
+// The runtime's `delete` of an exited container (its cgroup and state), run beside the
+// rest of the exit path instead of before it: a spawn of berth-runtime is the longest step
+// there. Whatever needs the runtime's container gone (start, remove, a restart) awaits it.
+extension Engine {
+  /// Starts `berth-runtime delete -f id` unless one is already under way.
+  @discardableResult
+  func beginRuntimeDeletion(_ id: String) -> Task<Void, Never> {
+    if let pending = runtimeDeletions[id] { return pending }
+    let rt = runtime
+    let deletion = Task {
+      _ = try? await BlockingThread.run { try rt.run(["delete", "-f", id]) }
+    }
+    runtimeDeletions[id] = deletion
+    return deletion
+  }
+
+  /// Waits for the runtime's delete of `id`, if one is under way.
+  func finishRuntimeDeletion(_ id: String) async {
+    guard let pending = runtimeDeletions[id] else { return }
+    await pending.value
+    if runtimeDeletions[id] == pending { runtimeDeletions[id] = nil }
+  }
+
+  /// Whether nothing of the container can outlive its init: with a private pid namespace
+  /// the kernel has killed every other process in it before the init is reaped.
+  static func diesWithInit(_ settings: ContainerSettings) -> Bool {
+    let mode = settings.pidMode ?? ""
+    return mode != "host" && !mode.hasPrefix("container:")
+  }
+}
