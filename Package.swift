@@ -25,6 +25,7 @@ let package = Package(
     .target(name: "CCgroupBPF"),
     .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
 
     // Plain spec types, no I/O.
     .target(name: "OCI"),
@@ -43,7 +44,7 @@ let package = Package(
     .executableTarget(name: "berth-runtime", dependencies: ["RuntimeCommands"]),
 
     // Images.
-    .target(name: "Archive", dependencies: ["CArchive"]),
+    .target(name: "Archive", dependencies: ["CArchive", "CISAL"]),
     .target(name: "ContentStore", dependencies: ["OCI", "COpenSSL"]),
     .target(name: "Snapshots"),
     .target(name: "Images", dependencies: ["OCI", "Archive", "ContentStore", "Snapshots"]),

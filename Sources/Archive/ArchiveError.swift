@@ -16,6 +16,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
   case symlinkInPath(path: String)
   /// A path component that must be a directory is not one.
   case notADirectory(path: String)
+  /// The compressed stream is corrupt or truncated (`format` names the compression).
+  case corruptStream(format: String, reason: String)
   /// The expanded stream exceeded the configured size bound (decompression bomb guard).
   case expandedSizeLimit(limit: Int64)
   /// The expansion ratio exceeded the configured bound (decompression bomb guard).
@@ -29,6 +31,7 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
     case .system(let op, let path, let e):
       return "layer: \(op) \(path): \(String(cString: strerror(e))) (errno \(e))"
     case .library(let op, let m): return "layer: \(op): \(m)"
+    case .corruptStream(let format, let reason): return "layer: corrupt \(format) stream: \(reason)"
     case .unsafePath(let p, let r): return "layer refused: entry \"\(p)\" \(r)"
     case .symlinkInPath(let p):
       return

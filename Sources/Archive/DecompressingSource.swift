@@ -1,6 +1,7 @@
 // Decompresses a (tar) stream on its own thread into a small ring of buffers, so that
 // decompression overlaps with parsing and writing files. Also enforces the
 // decompression-bomb bounds, since it is the one place that sees both byte counts.
+// The decoder is chosen from the stream's first bytes (StreamExpanders).
 import CArchive
 
 #if canImport(Glibc)
@@ -111,25 +112,14 @@ final class DecompressingSource: @unchecked Sendable {
   // MARK: producer thread
 
   private func produce() {
-    let a = archive_read_new()
-    defer { archive_read_free(a) }
-    archive_read_support_filter_gzip(a)
-    archive_read_support_filter_zstd(a)
-    archive_read_support_filter_xz(a)
-    archive_read_support_filter_bzip2(a)
-    archive_read_support_format_raw(a)
-    archive_read_support_format_empty(a)
     var failure: ArchiveError?
-    if archive_read_open_fd(a, fd, 1 << 20) != ARCHIVE_OK {
-      failure = .library(op: "open layer stream", message: Self.message(a))
-    } else {
-      var entry: OpaquePointer?
-      let r = archive_read_next_header(a, &entry)
-      if r == ARCHIVE_OK || r == ARCHIVE_WARN {
-        failure = pump(a)
-      } else if r != ARCHIVE_EOF {
-        failure = .library(op: "read layer stream", message: Self.message(a))
-      }
+    do {
+      let input = CompressedInput(fd: fd)
+      failure = try pump(StreamExpanders.open(input), input)
+    } catch let e as ArchiveError {
+      failure = e
+    } catch {
+      failure = .library(op: "decompress layer", message: "\(error)")
     }
     pthread_mutex_lock(mutex)
     error = failure
@@ -138,7 +128,7 @@ final class DecompressingSource: @unchecked Sendable {
     pthread_mutex_unlock(mutex)
   }
 
-  private func pump(_ a: OpaquePointer?) -> ArchiveError? {
+  private func pump(_ expander: StreamExpander, _ input: CompressedInput) throws -> ArchiveError? {
     while true {
       pthread_mutex_lock(mutex)
       while free.isEmpty && !cancelled { pthread_cond_wait(cond, mutex) }
@@ -152,16 +142,16 @@ final class DecompressingSource: @unchecked Sendable {
       var count = 0
       var eof = false
       while count < slotSize {
-        let n = archive_read_data(a, slots[slot] + count, slotSize - count)
-        if n < 0 { return .library(op: "decompress layer", message: Self.message(a)) }
+        let n = try expander.read(into: slots[slot] + count, capacity: slotSize - count)
         if n == 0 {
           eof = true
           break
         }
         count += n
       }
+      // The bomb bounds, checked once per slot (so at most one slot past a bound).
       expandedBytes += Int64(count)
-      compressedBytes = archive_filter_bytes(a, -1)
+      compressedBytes = input.bytesRead
       if expandedBytes > maxBytes { return .expandedSizeLimit(limit: maxBytes) }
       if expandedBytes > ratioGrace && expandedBytes > maxRatio * max(compressedBytes, 1) {
         return .compressionRatioLimit(limit: maxRatio)
