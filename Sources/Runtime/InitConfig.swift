@@ -30,9 +30,6 @@ public struct InitConfig: Codable, Sendable {
   public var userNamespace: UserNamespaceMode
   /// The state hooks receive on stdin (pid filled in by init).
   public var hookState: ContainerState
-  /// The container process enters its cgroup itself (`CgroupSelfPlacement`) instead of
-  /// the parent moving it. For `create` the init waits for `cgroupReady` first.
-  public var placesItself = true
 
   public enum UserNamespaceMode: String, Codable, Sendable {
     case none, create, join

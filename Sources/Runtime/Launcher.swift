@@ -10,27 +10,21 @@ struct Launcher {
   struct Started {
     let pid: Int32
     let channel: SyncChannel
-    /// The container process enters its cgroup itself (`InitConfig.placesItself`).
-    let placesItself: Bool
     /// Its `selfPlaced` came before stage 1's `childPID`.
     let selfPlacedReceived: Bool
 
-    /// Makes sure the container process is in its cgroup: waits for its own report, or
-    /// moves it. The parent's move can block for an RCU grace period (~10 ms on v1).
-    func ensurePlaced(in cgroup: any CgroupManager) throws {
-      if placesItself {
-        if !selfPlacedReceived { _ = try channel.expect(.selfPlaced) }
-      } else {
-        try cgroup.addProcess(pid)
-      }
+    /// Waits until the container process reports it entered its cgroup (it places
+    /// itself: a parent's move can block for an RCU grace period, ~10 ms on v1).
+    func ensurePlaced() throws {
+      if !selfPlacedReceived { _ = try channel.expect(.selfPlaced) }
     }
 
     /// `proceed`, then `placed`: the order the container process reads them in. Callers
     /// send `proceed` first so the process builds its rootfs while it is being placed; it
     /// waits for `placed` only before what depends on the cgroup (its cgroup namespace).
-    func proceedAndPlace(in cgroup: any CgroupManager, alreadyPlaced: Bool = false) throws {
+    func proceedAndPlace(alreadyPlaced: Bool = false) throws {
       try channel.send(SyncMessage(.proceed, pid: pid))
-      if !alreadyPlaced { try ensurePlaced(in: cgroup) }
+      if !alreadyPlaced { try ensurePlaced() }
       try channel.send(SyncMessage(.placed))
     }
   }
@@ -59,7 +53,7 @@ struct Launcher {
       // Work that needs no init (the cgroup's creation) overlaps its start-up.
       try prepare()
       PhaseTrace.mark("cgroup prepared")
-      if config.placesItself && config.mode == .create { try channel.send(SyncMessage(.cgroupReady)) }
+      if config.mode == .create { try channel.send(SyncMessage(.cgroupReady)) }
       var selfPlacedReceived = false
       while true {
         let message = try channel.receive(SyncMessage.self)
@@ -73,7 +67,7 @@ struct Launcher {
           _ = try? Processes.wait(stageOne)
           guard let pid = message.pid, pid > 0 else { throw RuntimeError("container init reported no pid") }
           return Started(
-            pid: pid, channel: channel, placesItself: config.placesItself, selfPlacedReceived: selfPlacedReceived)
+            pid: pid, channel: channel, selfPlacedReceived: selfPlacedReceived)
         case .failure:
           throw RuntimeError(message.message ?? "container init failed")
         default:

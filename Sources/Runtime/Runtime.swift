@@ -90,14 +90,14 @@ public struct Runtime: Sendable {
       let runtimeHooks = (spec.hooks?.prestart ?? []) + (spec.hooks?.createRuntime ?? [])
       if runtimeHooks.isEmpty {
         // Placement and the state write overlap the container process building its rootfs.
-        try started.proceedAndPlace(in: manager)
+        try started.proceedAndPlace()
         try store.save(record)
       } else {
         // Hooks see a container in its cgroup, and may ask the runtime for its state.
-        try started.ensurePlaced(in: manager)
+        try started.ensurePlaced()
         try store.save(record)
         try HookRunner.run(runtimeHooks, phase: "createRuntime", state: hookState)
-        try started.proceedAndPlace(in: manager, alreadyPlaced: true)
+        try started.proceedAndPlace(alreadyPlaced: true)
       }
       _ = try started.channel.expect(SyncMessage.Kind.ready)
       PhaseTrace.mark("ready")

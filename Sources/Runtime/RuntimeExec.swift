@@ -34,7 +34,7 @@ extension Runtime {
     let started = try Launcher.launch(config, emptyLayer: store.emptyLayer, fifoFD: nil, consoleSocketFD: consoleFD)
     defer { FD.close(started.channel.fd) }
     do {
-      try started.proceedAndPlace(in: manager)
+      try started.proceedAndPlace()
       _ = try started.channel.expect(.ready)
     } catch {
       Glibc.kill(started.pid, SIGKILL)

@@ -9,7 +9,7 @@ public struct SyncMessage: Codable, Sendable, Equatable {
     case writeIDMaps
     /// parent → init: maps written (or any other request done).
     case done
-    /// parent → stage-1 init: the cgroup exists; enter it (`InitConfig.placesItself`).
+    /// parent → stage-1 init: the cgroup exists; enter it (`CgroupSelfPlacement`).
     case cgroupReady
     /// stage-1 init → parent: the container process's pid (host view).
     case childPID

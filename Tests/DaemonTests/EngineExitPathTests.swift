@@ -42,15 +42,6 @@ final class CollectingStream: HijackedStream {
       .id
   }
 
-  static func expectNothingLeft(_ f: Fixture, _ id: String) {
-    #expect(Integration.mounts(under: f.dir).isEmpty)
-    #expect(Integration.cgroups(named: id).isEmpty)
-    #expect(Integration.processes(mentioning: id).isEmpty)
-    #expect(!FileManager.default.fileExists(atPath: f.config.runtimeRoot + "/" + id))
-    #expect(!FileManager.default.fileExists(atPath: f.config.shimState(id)))
-    #expect(!FileManager.default.fileExists(atPath: f.config.containersRoot + "/" + id))
-  }
-
   static let attach = ContainerAttachOptions(stream: true, stdout: true, stderr: true)
 
   @Test(.enabled(if: Integration.missingRequirement() == nil, "needs root, busybox and built binaries"))
@@ -73,7 +64,7 @@ final class CollectingStream: HijackedStream {
       let result = try await wait.result()
       #expect(result.statusCode == (pidMode == nil ? 4 : 0))
       #expect(stream.payload == (pidMode == nil ? "out\nerr\n" : "out\n"))
-      Self.expectNothingLeft(f, id)
+      f.expectNothingLeft(of: id)
     }
   }
 
@@ -93,7 +84,7 @@ final class CollectingStream: HijackedStream {
     for try await chunk in out.chunks { logs += String(decoding: chunk.bytes, as: UTF8.self) }
     #expect(logs == "run\nrun\nrun\n")
     try await engine.removeContainer(id: id, options: ContainerRemoveOptions(force: false))
-    Self.expectNothingLeft(f, id)
+    f.expectNothingLeft(of: id)
   }
 
   @Test(.enabled(if: Integration.missingRequirement() == nil, "needs root, busybox and built binaries"))
@@ -109,7 +100,7 @@ final class CollectingStream: HijackedStream {
     try await engine.removeContainer(id: id, options: ContainerRemoveOptions(force: false))
     try await attached.value
     #expect(stream.payload.isEmpty)
-    Self.expectNothingLeft(f, id)
+    f.expectNothingLeft(of: id)
   }
 
   @Test func networkFilesLostToAPowerCutAreWrittenAgain() throws {

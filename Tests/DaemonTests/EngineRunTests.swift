@@ -32,6 +32,16 @@ import Testing
     }
 
     /// Deletes leftover containers through the runtime, unmounts, removes the directory.
+    /// No mount, cgroup, process, runtime or shim state, or container directory of `id`.
+    func expectNothingLeft(of id: String) {
+      #expect(Integration.mounts(under: dir).isEmpty)
+      #expect(Integration.cgroups(named: id).isEmpty)
+      #expect(Integration.processes(mentioning: id).isEmpty)
+      #expect(!FileManager.default.fileExists(atPath: config.runtimeRoot + "/" + id))
+      #expect(!FileManager.default.fileExists(atPath: config.shimState(id)))
+      #expect(!FileManager.default.fileExists(atPath: config.containersRoot + "/" + id))
+    }
+
     func destroy() {
       let runtimeRoot = config.runtimeRoot
       for id in (try? FileManager.default.contentsOfDirectory(atPath: runtimeRoot)) ?? [] {
@@ -65,11 +75,6 @@ import Testing
     #expect(logs == "hi\n")
 
     try await engine.removeContainer(id: id, options: ContainerRemoveOptions(force: false))
-    #expect(Integration.mounts(under: f.dir).isEmpty)
-    #expect(Integration.cgroups(named: id).isEmpty)
-    #expect(Integration.processes(mentioning: id).isEmpty)
-    #expect(!FileManager.default.fileExists(atPath: f.config.runtimeRoot + "/" + id))
-    #expect(!FileManager.default.fileExists(atPath: f.config.shimState(id)))
-    #expect(!FileManager.default.fileExists(atPath: f.config.containersRoot + "/" + id))
+    f.expectNothingLeft(of: id)
   }
 }

@@ -29,24 +29,21 @@ public enum InitProcess {
   /// Joins and creates namespaces, then forks the container process.
   static func stageOne(_ config: InitConfig, _ channel: SyncChannel) throws -> Never {
     // Opened as host root in the host's mount namespace, before anything below changes that.
-    let selfPlacement: CgroupSelfPlacement?
-    if config.placesItself {
-      if config.mode == .create { _ = try channel.expect(.cgroupReady) }
-      selfPlacement = try CgroupSelfPlacement(config.cgroup)
-    } else {
-      selfPlacement = nil
-    }
+    // The container process enters its cgroup itself (`CgroupSelfPlacement`); for create
+    // the parent makes the cgroup while this process starts, and says when it exists.
+    if config.mode == .create { _ = try channel.expect(.cgroupReady) }
+    let selfPlacement = try CgroupSelfPlacement(config.cgroup)
     // Open every namespace first: joining the mount namespace changes what paths mean.
     var joins: [(NamespaceKind, Int32)] = []
     for ns in config.joinNamespaces {
       guard let kind = NamespaceKind(rawValue: ns.type), let path = ns.path else { continue }
       joins.append((kind, try FD.open(path, O_RDONLY)))
     }
-    // A self-placing process joins the cgroup namespace only once it is in its cgroup:
+    // The container process joins the cgroup namespace only once it is in its cgroup:
     // from inside that namespace its old cgroup is out of reach of CLONE_INTO_CGROUP.
     var cgroupNamespaceToJoin: Int32?
     for (kind, fd) in joins.sorted(by: { joinOrder($0.0) < joinOrder($1.0) }) {
-      if kind == .cgroup && selfPlacement != nil {
+      if kind == .cgroup {
         cgroupNamespaceToJoin = fd
         continue
       }
@@ -65,28 +62,20 @@ public enum InitProcess {
     }
     // The cgroup namespace waits until the container process is in its cgroup (stage 2).
     var flags = config.newNamespaceFlags & ~NamespaceKind.user.cloneFlag & ~NamespaceKind.cgroup.cloneFlag
-    // With self-placement the fork makes the pid namespace (`CgroupSelfPlacement.fork`).
-    let newPIDNamespace = selfPlacement != nil && flags & NamespaceKind.pid.cloneFlag != 0
+    // The fork makes the pid namespace (`CgroupSelfPlacement.fork`).
+    let newPIDNamespace = flags & NamespaceKind.pid.cloneFlag != 0
     if newPIDNamespace { flags &= ~NamespaceKind.pid.cloneFlag }
     if flags != 0 { try Namespaces.unshare(flags) }
     PhaseTrace.mark("init: namespaces made")
-    let child: pid_t
-    if let selfPlacement {
-      child = try selfPlacement.fork(newPIDNamespace: newPIDNamespace)
-    } else {
-      child = berth_fork()
-      if child < 0 { throw SystemError("fork", errno: errno, "container process") }
-    }
+    let child = try selfPlacement.fork(newPIDNamespace: newPIDNamespace)
     if child == 0 {
       do {
-        if let selfPlacement {
-          try selfPlacement.enter()
-          if let fd = cgroupNamespaceToJoin {
-            try sys("setns", "cgroup") { berth_setns(fd, NamespaceKind.cgroup.cloneFlag) }
-            FD.close(fd)
-          }
-          try channel.send(SyncMessage(.selfPlaced))
+        try selfPlacement.enter()
+        if let fd = cgroupNamespaceToJoin {
+          try sys("setns", "cgroup") { berth_setns(fd, NamespaceKind.cgroup.cloneFlag) }
+          FD.close(fd)
         }
+        try channel.send(SyncMessage(.selfPlaced))
         try stageTwo(config, channel)
       } catch {
         // After `ready` nobody reads the channel any more: the container's stderr is
@@ -97,7 +86,7 @@ public enum InitProcess {
         exit(1)
       }
     }
-    selfPlacement?.close()
+    selfPlacement.close()
     if let fd = cgroupNamespaceToJoin { FD.close(fd) }
     try channel.send(SyncMessage(.childPID, pid: child))
     exit(0)
