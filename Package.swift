@@ -34,7 +34,7 @@ let package = Package(
     // Typed syscall wrappers.
     .target(name: "LinuxOS", dependencies: ["CBerth"]),
     .target(name: "Cgroups", dependencies: ["OCI", "CCgroupBPF"]),
-    .target(name: "Seccomp", dependencies: ["OCI", "CSeccomp"]),
+    .target(name: "Seccomp", dependencies: ["OCI", "CSeccomp", "CBerth"]),
     // Loads a seccomp filter in a fresh single-threaded process for SeccompTests
     // (CSeccompShim: the few syscalls it makes that Glibc's module does not expose).
     .target(name: "CSeccompShim"),

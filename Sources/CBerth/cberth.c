@@ -9,6 +9,8 @@
 #include <sys/signalfd.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -149,6 +151,11 @@ int berth_pivot_root(const char *new_root, const char *put_old) {
 
 int berth_memfd_create(const char *name, unsigned int flags) {
   return (int)syscall(SYS_memfd_create, name, flags);
+}
+
+int berth_seccomp_set_filter(unsigned int flags, const void *filter, unsigned short count) {
+  struct sock_fprog program = {.len = count, .filter = (struct sock_filter *)filter};
+  return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &program);
 }
 
 int berth_close_range(unsigned int first, unsigned int last, unsigned int flags) {

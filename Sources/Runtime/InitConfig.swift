@@ -1,5 +1,6 @@
 import Cgroups
 import OCI
+import Seccomp
 
 /// Everything the init process needs, sent by the parent as the first sync frame.
 public struct InitConfig: Codable, Sendable {
@@ -15,6 +16,8 @@ public struct InitConfig: Codable, Sendable {
   public var bundle: String
   /// The rootfs as the host sees it (absolute).
   public var rootfs: String
+  /// The bundle's spec. Its `linux.seccomp` is usually left out: the parent compiles the
+  /// profile (`SeccompProgramCache`) and sends the program with `proceed`.
   public var spec: Spec
   /// The process to run (the spec's for create; the exec'd one for exec).
   public var process: OCI.Process
@@ -33,6 +36,14 @@ public struct InitConfig: Codable, Sendable {
 
   public enum UserNamespaceMode: String, Codable, Sendable {
     case none, create, join
+  }
+
+  /// `spec` without its seccomp profile, and the profile compiled: what the parent sends.
+  static func splittingSeccomp(from spec: Spec, cache: SeccompProgramCache) throws -> (Spec, SeccompProgram?) {
+    guard let profile = spec.linux?.seccomp else { return (spec, nil) }
+    var rest = spec
+    rest.linux?.seccomp = nil
+    return (rest, try cache.program(for: profile))
   }
 
   /// The fd numbers the init finds its channels at: after the preserved ones.

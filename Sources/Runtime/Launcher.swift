@@ -2,6 +2,7 @@ import Cgroups
 import Glibc
 import LinuxOS
 import OCI
+import Seccomp
 
 /// Starts `berth-runtime init` from a protected handle on this binary and drives the
 /// handshake up to the point where the container process exists in its namespaces.
@@ -22,8 +23,10 @@ struct Launcher {
     /// `proceed`, then `placed`: the order the container process reads them in. Callers
     /// send `proceed` first so the process builds its rootfs while it is being placed; it
     /// waits for `placed` only before what depends on the cgroup (its cgroup namespace).
-    func proceedAndPlace(alreadyPlaced: Bool = false) throws {
-      try channel.send(SyncMessage(.proceed, pid: pid))
+    /// `seccomp`, the compiled filter, goes with `proceed` (see `InitConfig.spec`).
+    func proceedAndPlace(alreadyPlaced: Bool = false, seccomp: SeccompProgram?) throws {
+      try channel.send(SyncMessage(.proceed, pid: pid, seccompFlags: seccomp?.flags))
+      if let seccomp { try channel.sendFrame(seccomp.instructions) }
       if !alreadyPlaced { try ensurePlaced() }
       try channel.send(SyncMessage(.placed))
     }

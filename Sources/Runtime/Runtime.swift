@@ -68,8 +68,10 @@ public struct Runtime: Sendable {
         created: created, owner: "", annotations: spec.annotations)
       let consoleFD = try consoleSocketFD ?? options.consoleSocket.map { try ConsoleSocket.connect($0) }
       defer { if consoleSocketFD == nil, let consoleFD { FD.close(consoleFD) } }
+      let (initSpec, seccomp) = try InitConfig.splittingSeccomp(
+        from: spec, cache: SeccompProgramCache(root: store.root))
       let config = InitConfig(
-        mode: .create, id: id, bundle: bundle, rootfs: rootfs, spec: spec, process: process,
+        mode: .create, id: id, bundle: bundle, rootfs: rootfs, spec: initSpec, process: process,
         cgroup: manager.placement, hasConsoleSocket: consoleFD != nil, preservedFDs: options.preserveFDs,
         joinNamespaces: plan.joins, newNamespaceFlags: plan.newFlags, userNamespace: plan.user,
         hookState: hookState)
@@ -90,14 +92,14 @@ public struct Runtime: Sendable {
       let runtimeHooks = (spec.hooks?.prestart ?? []) + (spec.hooks?.createRuntime ?? [])
       if runtimeHooks.isEmpty {
         // Placement and the state write overlap the container process building its rootfs.
-        try started.proceedAndPlace()
+        try started.proceedAndPlace(seccomp: seccomp)
         try store.save(record)
       } else {
         // Hooks see a container in its cgroup, and may ask the runtime for its state.
         try started.ensurePlaced()
         try store.save(record)
         try HookRunner.run(runtimeHooks, phase: "createRuntime", state: hookState)
-        try started.proceedAndPlace(alreadyPlaced: true)
+        try started.proceedAndPlace(alreadyPlaced: true, seccomp: seccomp)
       }
       _ = try started.channel.expect(SyncMessage.Kind.ready)
       PhaseTrace.mark("ready")

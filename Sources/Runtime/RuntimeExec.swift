@@ -26,15 +26,17 @@ extension Runtime {
     defer { if consoleSocketFD == nil, let consoleFD { FD.close(consoleFD) } }
     var hookState = store.state(of: record)
     hookState.status = status
+    let (initSpec, seccomp) = try InitConfig.splittingSeccomp(
+      from: record.spec, cache: SeccompProgramCache(root: store.root))
     let config = InitConfig(
-      mode: .exec, id: id, bundle: record.bundle, rootfs: record.rootfs, spec: record.spec,
+      mode: .exec, id: id, bundle: record.bundle, rootfs: record.rootfs, spec: initSpec,
       process: options.process, cgroup: record.cgroup, hasConsoleSocket: consoleFD != nil,
       preservedFDs: options.preserveFDs, joinNamespaces: plan.joins, newNamespaceFlags: 0,
       userNamespace: plan.user, hookState: hookState)
     let started = try Launcher.launch(config, emptyLayer: store.emptyLayer, fifoFD: nil, consoleSocketFD: consoleFD)
     defer { FD.close(started.channel.fd) }
     do {
-      try started.proceedAndPlace()
+      try started.proceedAndPlace(seccomp: seccomp)
       _ = try started.channel.expect(.ready)
     } catch {
       Glibc.kill(started.pid, SIGKILL)

@@ -28,11 +28,15 @@ public struct SyncMessage: Codable, Sendable, Equatable {
   public var kind: Kind
   public var pid: Int32?
   public var message: String?
+  /// On `proceed`: the container's compiled seccomp program follows as a raw frame
+  /// (`SyncChannel.sendFrame`), to be loaded with these SECCOMP_FILTER_FLAG_* bits.
+  public var seccompFlags: UInt32?
 
-  public init(_ kind: Kind, pid: Int32? = nil, message: String? = nil) {
+  public init(_ kind: Kind, pid: Int32? = nil, message: String? = nil, seccompFlags: UInt32? = nil) {
     self.kind = kind
     self.pid = pid
     self.message = message
+    self.seccompFlags = seccompFlags
   }
 }
 
@@ -42,7 +46,15 @@ public struct SyncChannel {
   public init(fd: Int32) { self.fd = fd }
 
   public func send<T: Encodable>(_ value: T) throws {
-    let body = (try JSON.encode(value))
+    try sendFrame(try JSON.encode(value))
+  }
+
+  public func receive<T: Decodable>(_ type: T.Type) throws -> T {
+    try JSON.decode(T.self, from: try receiveFrame())
+  }
+
+  /// One length-prefixed frame of raw bytes (what `send` wraps JSON in).
+  public func sendFrame(_ body: [UInt8]) throws {
     let length = UInt32(body.count)
     let header: [UInt8] = [
       UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff),
@@ -50,11 +62,11 @@ public struct SyncChannel {
     try FD.write(fd, header + body)
   }
 
-  public func receive<T: Decodable>(_ type: T.Type) throws -> T {
+  public func receiveFrame() throws -> [UInt8] {
     let header = try readExactly(4)
     let length = header.reduce(0) { ($0 << 8) | Int($1) }
     guard length <= 64 << 20 else { throw RuntimeError("sync message too large: \(length) bytes") }
-    return try JSON.decode(T.self, from: try readExactly(length))
+    return try readExactly(length)
   }
 
   /// Receives a message and turns a `failure` from the other side into a thrown error.

@@ -10,6 +10,8 @@ public final class CompiledSeccompFilter {
   /// Syscall names in the spec that libseccomp does not know on this architecture;
   /// they were left out of the filter (runc ignores them too).
   public internal(set) var skippedSyscalls: [String] = []
+  /// The SECCOMP_FILTER_FLAG_* bits its `flags` ask for (libseccomp passes them at load).
+  var kernelFlags: UInt32 = 0
 
   init(context: scmp_filter_ctx) {
     self.context = context

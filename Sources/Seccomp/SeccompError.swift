@@ -18,6 +18,8 @@ public enum SeccompError: Error, Equatable, CustomStringConvertible {
   case unknownFlag(String)
   /// A libseccomp call failed; `errno` is the positive errno it reported.
   case libseccomp(call: String, errno: Int32, detail: String)
+  /// A compiled BPF program (from the cache or the init's channel) has an impossible shape.
+  case malformedProgram(String)
 
   public var description: String {
     switch self {
@@ -44,6 +46,8 @@ public enum SeccompError: Error, Equatable, CustomStringConvertible {
         "seccomp: unknown or unsupported flag \"\(flag)\"; supported: \(SeccompSupport.flags.joined(separator: ", "))"
     case .libseccomp(let call, let errno, let detail):
       return "seccomp: \(call) failed (errno \(errno)): \(detail)"
+    case .malformedProgram(let detail):
+      return "seccomp: malformed BPF program: \(detail)"
     }
   }
 }

@@ -16,6 +16,19 @@ public enum SeccompFilter {
     try build(SeccompPlan(spec))
   }
 
+  /// Everything that decides the BPF `build(spec).program()` makes, as bytes: the checked
+  /// plan (what is handed to libseccomp) and libseccomp's version and API level. Equal
+  /// inputs give equal programs, so this keys a cache of compiled programs. Throws what
+  /// `build` throws for an invalid spec.
+  public static func compilerInput(_ spec: OCI.Seccomp) throws -> [UInt8] {
+    Array("berth seccomp \(buildVersion)\n\(SeccompSupport.compilerFingerprint)\n".utf8)
+      + (try SeccompPlan(spec)).fingerprint
+  }
+
+  /// Bump when `build` hands libseccomp anything new (an attribute, a rule rewrite):
+  /// programs cached by an older build then no longer match.
+  static let buildVersion = 1
+
   static func build(_ plan: SeccompPlan) throws(SeccompError) -> CompiledSeccompFilter {
     guard let context = seccomp_init(plan.defaultAction) else {
       throw .libseccomp(
@@ -29,6 +42,7 @@ public enum SeccompFilter {
     _ = seccomp_attr_set(context, SCMP_FLTATR_API_SYSRAWRC, 1)
     for flag in plan.flagAttributes {
       try filter.setAttribute(flag.attribute, 1, what: "set \(flag.name)")
+      filter.kernelFlags |= SeccompFlag.kernelFlag(for: flag.name)
     }
 
     for arch in plan.architectures {

@@ -99,3 +99,37 @@ struct SeccompPlan: Sendable {
     return [SeccompRule(syscall: syscall, action: action, conditions: conditions)]
   }
 }
+
+extension SeccompPlan {
+  /// The plan as bytes, field by field (no Codable: this runs on every container start).
+  /// Strings end in a 0 byte; numbers are little-endian.
+  var fingerprint: [UInt8] {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(64 + rules.count * 32)
+    func number(_ value: UInt64) {
+      for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    }
+    func text(_ value: String) {
+      bytes += value.utf8
+      bytes.append(0)
+    }
+    number(UInt64(defaultAction))
+    number(UInt64(architectures.count))
+    for arch in architectures { number(UInt64(arch.token)) }
+    number(UInt64(flagAttributes.count))
+    for flag in flagAttributes { number(UInt64(flag.attribute.rawValue)) }
+    number(UInt64(rules.count))
+    for rule in rules {
+      text(rule.syscall)
+      number(UInt64(rule.action))
+      number(UInt64(rule.conditions.count))
+      for condition in rule.conditions {
+        number(UInt64(condition.index))
+        number(UInt64(condition.op.rawValue))
+        number(condition.datumA)
+        number(condition.datumB)
+      }
+    }
+    return bytes
+  }
+}

@@ -3,7 +3,7 @@
 // success). Used by SeccompTests, which must not load a filter into its own
 // multithreaded process.
 //
-//   seccomp-probe <seccomp.json | docker-default> <op>...
+//   [SECCOMP_PROBE_PRECOMPILED=1] seccomp-probe <seccomp.json | docker-default> <op>...
 //   ops: getpid  mkdir:<path>  unshare-uts  personality:<value>  socket:<family>
 import CSeccompShim
 import FoundationEssentials
@@ -48,8 +48,14 @@ do {
 guard berth_seccomp_set_no_new_privs() == 0 else {
   fail("prctl(PR_SET_NO_NEW_PRIVS) errno \(errno)")
 }
+// SECCOMP_PROBE_PRECOMPILED=1 loads the exported BPF program the way berth-runtime's init
+// does (`SeccompProgram.load`) instead of through libseccomp's seccomp_load.
 do {
-  try filter.load()
+  if getenv("SECCOMP_PROBE_PRECOMPILED") != nil {
+    try filter.program().load()
+  } else {
+    try filter.load()
+  }
 } catch {
   fail("load: \(error)")
 }

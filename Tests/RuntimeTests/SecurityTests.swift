@@ -20,6 +20,45 @@ struct SecurityTests {
     #expect(result.stdout.contains("touched"))
   }
 
+  /// The profile is compiled once per runtime root; later containers and exec'd processes
+  /// load the cached program and are filtered the same, and a damaged entry is rebuilt.
+  @Test func seccompProgramIsCachedAndAppliesToLaterContainersAndExec() throws {
+    let bundle = try TestBundle(name: "seccomp-cache")
+    defer { bundle.cleanup() }
+    bundle.spec.root?.readonly = false
+    bundle.spec.linux?.seccomp = Seccomp(
+      defaultAction: "SCMP_ACT_ALLOW",
+      syscalls: [SeccompSyscall(names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 38)])
+    try bundle.write(args: ["sh", "-c", "mkdir /tmp/denied; echo rc=$?"])
+    let cacheDirectory = bundle.stateRoot + "/seccomp"
+    func runOnce() throws {
+      let result = try Fixtures.runtime(
+        ["run", TestBundle.uniqueID("secc")], root: bundle.stateRoot, cwd: bundle.directory)
+      #expect(result.stderr.contains("Function not implemented"), "\(result.stderr)")
+      #expect(result.stdout.contains("rc=1"))
+    }
+    try runOnce()
+    let entries = try FileManager.default.contentsOfDirectory(atPath: cacheDirectory)
+    #expect(entries.count == 1)
+    let entry = cacheDirectory + "/" + (entries.first ?? "")
+    let stored = try Data(contentsOf: URL(fileURLWithPath: entry))
+    try runOnce()
+    #expect(try FileManager.default.contentsOfDirectory(atPath: cacheDirectory) == entries)
+    try Data("not a program".utf8).write(to: URL(fileURLWithPath: entry))
+    try runOnce()
+    #expect(try Data(contentsOf: URL(fileURLWithPath: entry)) == stored)
+
+    try bundle.write(args: ["sleep", "300"])
+    let id = TestBundle.uniqueID("secc")
+    #expect(try Fixtures.runtime(["create", id], root: bundle.stateRoot, cwd: bundle.directory).status == 0)
+    defer { _ = try? Fixtures.runtime(["delete", "--force", id], root: bundle.stateRoot) }
+    #expect(try Fixtures.runtime(["start", id], root: bundle.stateRoot).status == 0)
+    let exec = try Fixtures.runtime(
+      ["exec", id, "sh", "-c", "mkdir /tmp/denied-exec; echo rc=$?"], root: bundle.stateRoot)
+    #expect(exec.stderr.contains("Function not implemented"), "\(exec.stderr)")
+    #expect(exec.stdout.contains("rc=1"))
+  }
+
   @Test(.enabled(if: Fixtures.hasRunc)) func seccompWithoutNoNewPrivilegesLoadsLikeRunc() throws {
     let bundle = try TestBundle(name: "seccomp-nnp")
     defer { bundle.cleanup() }

@@ -31,8 +31,9 @@ struct SeccompProbe {
     return nil
   }
 
-  /// Loads `spec` (nil: Docker's default profile) and runs `ops` under it.
-  static func run(_ spec: OCI.Seccomp?, ops: [String]) throws -> Result {
+  /// Loads `spec` (nil: Docker's default profile) and runs `ops` under it; `precompiled`
+  /// loads the exported BPF program (`SeccompProgram`) instead of using seccomp_load.
+  static func run(_ spec: OCI.Seccomp?, ops: [String], precompiled: Bool = false) throws -> Result {
     guard let path else {
       throw ProbeError(
         "seccomp-probe not found next to the test bundle; build it with "
@@ -51,6 +52,9 @@ struct SeccompProbe {
     }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
+    if precompiled {
+      process.environment = ProcessInfo.processInfo.environment.merging(["SECCOMP_PROBE_PRECOMPILED": "1"]) { $1 }
+    }
     process.arguments =
       [profileArgument] + ops.map { $0.replacingOccurrences(of: "$DIR", with: dir.path) }
     let stdout = Pipe()

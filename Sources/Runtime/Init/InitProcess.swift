@@ -107,6 +107,7 @@ public enum InitProcess {
     // A closed channel must give EPIPE, not kill us; restored before execve.
     signal(SIGPIPE, SIG_IGN)
     let proceed = try channel.expect(.proceed)
+    let compiledSeccomp = try SeccompLoader.receive(with: proceed, over: channel)
     PhaseTrace.mark("init: proceed")
     var hookState = config.hookState
     hookState.pid = proceed.pid ?? 0
@@ -146,7 +147,7 @@ public enum InitProcess {
     try closeInheritedFDs(keepingThrough: 2 + Int32(config.preservedFDs), config: config)
     try WorkingDirectory.enter(process.cwd)
 
-    let seccomp = try config.spec.linux?.seccomp.map { try SeccompLoader.build($0) }
+    let seccomp = try compiledSeccomp ?? config.spec.linux?.seccomp.map { try SeccompLoader.build($0) }
     let noNewPrivileges = process.noNewPrivileges == true
     // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before dropping caps.
     if !noNewPrivileges, let seccomp { try seccomp.load() }
