@@ -3,7 +3,7 @@ import LinuxOS
 import OCI
 import Seccomp
 
-/// Compiled seccomp programs, one file per profile under `<runtime root>/seccomp/`.
+/// Compiled seccomp programs, one file per profile under `<runtime root>/.seccomp/` (a name no container id can take).
 ///
 /// libseccomp takes ~10 ms to turn Docker's default profile into BPF, and every container
 /// of an engine uses the same few profiles. The key is everything libseccomp is given
@@ -14,7 +14,7 @@ import Seccomp
 struct SeccompProgramCache {
   let directory: String
 
-  init(root: String) { directory = "\(root)/seccomp" }
+  init(root: String) { directory = "\(root)/.seccomp" }
 
   /// The program for `spec`, from the cache or freshly compiled (and then stored).
   func program(for spec: OCI.Seccomp) throws -> SeccompProgram {

@@ -41,4 +41,11 @@ struct ContainerIDTests {
     }
     #expect(throws: Never.self) { try ContainerID.validate("web-1.0_a+b") }
   }
+
+  @Test func rejectsTheNamesOfTheRuntimesOwnState() {
+    for reserved in [".empty", ".seccomp"] {
+      #expect(throws: RuntimeError.self) { try ContainerID.validate(reserved) }
+    }
+    #expect(throws: Never.self) { try ContainerID.validate(".seccomp2") }
+  }
 }

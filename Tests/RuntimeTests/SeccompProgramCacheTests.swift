@@ -18,7 +18,7 @@ import Testing
   }
 
   static func entries(_ root: String) -> [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: root + "/seccomp")) ?? []).sorted()
+    ((try? FileManager.default.contentsOfDirectory(atPath: root + "/.seccomp")) ?? []).sorted()
   }
 
   @Test func aSecondLookupReadsTheStoredProgram() throws {
@@ -28,7 +28,7 @@ import Testing
       #expect(compiled == (try SeccompFilter.build(Self.denyMkdir).program()))
       let names = Self.entries(root)
       #expect(names.count == 1)
-      let path = "\(root)/seccomp/\(names[0])"
+      let path = "\(root)/.seccomp/\(names[0])"
       let stored = try Data(contentsOf: URL(fileURLWithPath: path))
       // Stored whole: the key (profile JSON) is inside, so a read compares it.
       #expect(
@@ -55,7 +55,7 @@ import Testing
     try Self.withRoot { root in
       let cache = SeccompProgramCache(root: root)
       let good = try cache.program(for: Self.denyMkdir)
-      let path = "\(root)/seccomp/\(Self.entries(root)[0])"
+      let path = "\(root)/.seccomp/\(Self.entries(root)[0])"
       let original = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
       let key = try SeccompProgramCache.key(for: Self.denyMkdir)
 

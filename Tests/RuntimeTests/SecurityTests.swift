@@ -30,7 +30,7 @@ struct SecurityTests {
       defaultAction: "SCMP_ACT_ALLOW",
       syscalls: [SeccompSyscall(names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 38)])
     try bundle.write(args: ["sh", "-c", "mkdir /tmp/denied; echo rc=$?"])
-    let cacheDirectory = bundle.stateRoot + "/seccomp"
+    let cacheDirectory = bundle.stateRoot + "/.seccomp"
     func runOnce() throws {
       let result = try Fixtures.runtime(
         ["run", TestBundle.uniqueID("secc")], root: bundle.stateRoot, cwd: bundle.directory)
