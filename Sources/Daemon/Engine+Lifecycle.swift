@@ -79,7 +79,9 @@ extension Engine {
             ShimConfig(
               id: record.id, bundle: dir, runtime: cfg.runtimeBinary, runtimeRoot: cfg.runtimeRoot,
               stateDir: stateDir, logPath: record.logPath, terminal: settings.tty, openStdin: settings.openStdin,
-              stdinOnce: settings.stdinOnce),
+              stdinOnce: settings.stdinOnce,
+              execFifo: (spec.hooks?.poststart ?? []).isEmpty
+                ? ExecFifo.path(runtimeRoot: cfg.runtimeRoot, id: record.id) : nil),
             shimBinary: cfg.shimBinary)
         } catch {
           try? SnapshotMount.unmount(rootfs, detach: true)

@@ -123,19 +123,11 @@ public struct Runtime: Sendable {
     guard status == "created" else {
       throw RuntimeError("cannot start a container that has \(status == "stopped" ? "stopped" : "already started")")
     }
-    let fifo = store.fifoPath(id)
-    let fd = try FD.open(fifo, O_RDONLY | O_NONBLOCK)
-    defer { FD.close(fd) }
-    // The init's blocking open for writing completes now; wait for its byte, or its death.
-    while true {
-      var poll = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-      let ready = Glibc.poll(&poll, 1, 50)
-      if ready > 0, !(try FD.read(fd, max: 1)).isEmpty { break }
-      if !Processes.isAlive(record.pid) || Processes.stateLetter(record.pid) == "Z" {
-        throw RuntimeError("cannot start a container that has stopped")
-      }
+    do {
+      try ExecFifo.release(store.fifoPath(id), initPID: record.pid)
+    } catch let error as ExecFifoError {
+      throw RuntimeError("\(error)")
     }
-    unlink(fifo)
     PhaseTrace.mark("started")
     var state = store.state(of: record)
     state.status = "running"

@@ -20,11 +20,15 @@ public struct ShimConfig: Codable, Sendable, Equatable {
   public var logMaxSize: Int64
   /// json-file `max-file`: how many files to keep, counting the current one (≥ 1).
   public var logMaxFiles: Int
+  /// The runtime's exec fifo (`ExecFifo`), when berthd lets the shim start the container
+  /// itself: opening the fifo is all `runtime start` does for a spec without poststart
+  /// hooks, and it saves a runtime process on every start. Nil: `runtime start`.
+  public var execFifo: String?
 
   public init(
     id: String, bundle: String, runtime: String, runtimeRoot: String, stateDir: String, logPath: String?,
     terminal: Bool = false, openStdin: Bool = false, stdinOnce: Bool = false, logMaxSize: Int64 = 0,
-    logMaxFiles: Int = 1
+    logMaxFiles: Int = 1, execFifo: String? = nil
   ) {
     self.id = id
     self.bundle = bundle
@@ -37,6 +41,7 @@ public struct ShimConfig: Codable, Sendable, Equatable {
     self.stdinOnce = stdinOnce
     self.logMaxSize = logMaxSize
     self.logMaxFiles = logMaxFiles
+    self.execFifo = execFifo
   }
 }
 

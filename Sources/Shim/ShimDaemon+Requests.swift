@@ -42,8 +42,12 @@ extension ShimDaemon {
       guard !process.started else { throw ShimError.request("container \(config.id) is already started") }
       guard process.exit == nil else { throw ShimError.request("container \(config.id) has exited") }
       PhaseTrace.mark("shim: start")
-      try runtime.run(["start", config.id], fds: [devNull, devNull, devNull])
-      PhaseTrace.mark("shim: runtime started the container")
+      if let fifo = config.execFifo {
+        try ExecFifo.release(fifo, initPID: process.pid)
+      } else {
+        try runtime.run(["start", config.id], fds: [devNull, devNull, devNull])
+      }
+      PhaseTrace.mark("shim: started the container")
       process.started = true
       return process.response()
     case .attach:

@@ -222,4 +222,47 @@ struct ShimLifecycleTests {
     #expect(ShimFixtures.eventually { !ShimFixtures.isRunning(shim.pid) })
     #expect(try box.client.wait().exitCode == 137)
   }
+
+  /// With `execFifo` the shim starts the container by opening the runtime's fifo itself:
+  /// the runtime runs for create only, and the container runs and exits as before.
+  @Test func startThroughTheExecFifoRunsNoRuntimeStart() throws {
+    let box = try ShimSandbox("fifo")
+    defer { box.cleanup() }
+    try box.writeSpec(["sh", "-c", "echo via-fifo; exit 4"])
+    let verbs = box.directory + "/runtime-verbs"
+    let wrapper = box.directory + "/runtime-wrapper"
+    try "#!/bin/sh\necho \"$*\" >> \(verbs)\nexec \(ShimFixtures.runtimeBinary) \"$@\"\n".write(
+      toFile: wrapper, atomically: true, encoding: .utf8)
+    chmod(wrapper, 0o755)
+    var config = box.config()
+    config.runtime = wrapper
+    config.execFifo = ExecFifo.path(runtimeRoot: box.runtimeRoot, id: box.id)
+    let shim = try box.launch(config)
+    #expect(FileManager.default.fileExists(atPath: config.execFifo ?? ""))
+    try box.client.start()
+    #expect(!FileManager.default.fileExists(atPath: config.execFifo ?? ""))
+    #expect(try box.client.wait().exitCode == 4)
+    #expect(try box.logEntries().map(\.log) == ["via-fifo\n"])
+    #expect(ShimFixtures.eventually { !ShimFixtures.isRunning(shim.pid) })
+    let invoked = try String(contentsOfFile: verbs, encoding: .utf8).split(separator: "\n")
+    #expect(invoked.contains { $0.contains(" create ") })
+    #expect(!invoked.contains { $0.contains(" start ") }, "\(invoked)")
+  }
+
+  @Test func startThroughTheExecFifoOfAKilledInitFails() throws {
+    let box = try ShimSandbox("fifo-dead")
+    defer { box.cleanup() }
+    try box.writeSpec(["true"])
+    var config = box.config()
+    config.execFifo = ExecFifo.path(runtimeRoot: box.runtimeRoot, id: box.id)
+    let shim = try box.launch(config)
+    kill(shim.initPid, SIGKILL)
+    #expect {
+      try box.client.start()
+    } throws: { error in
+      // Whichever the shim sees first: the fifo's dead writer, or the init's reaped exit.
+      "\(error)".contains("cannot start a container that has stopped") || "\(error)".contains("has exited")
+    }
+    #expect(try box.client.wait().exitCode == 137)
+  }
 }
