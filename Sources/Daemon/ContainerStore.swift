@@ -132,11 +132,15 @@ public final class ContainerStore: Sendable {
     return record
   }
 
+  /// The record of a `--rm` (AutoRemove) container is not fsynced: such a container does
+  /// not outlive a machine crash anyway (restore removes it), and the fsyncs were a large
+  /// part of a `run --rm`. It is still replaced atomically, so a killed berthd finds it.
   func write(_ record: ContainerRecord) throws {
     let enc = JSONEncoder()
     enc.outputFormatting = [.sortedKeys]
     let bytes = Array(try enc.encode(record))
-    try Files.writeAtomically("\(directory(record.id))/\(Self.recordFile)", bytes, mode: 0o600)
+    try Files.writeAtomically(
+      "\(directory(record.id))/\(Self.recordFile)", bytes, mode: 0o600, durable: !record.settings.autoRemove)
   }
 
   /// By full id, by name ("x" or "/x"), or by a unique id prefix — Docker's order.

@@ -127,7 +127,8 @@ extension Engine {
           try SpecBuilder.validate(settings)
           let dir = store.directory(id)
           // The writable layer (unpacks the image's layers first if needed).
-          _ = try imageStore.prepareContainerSnapshot(Engine.snapshotKey(id), image: image)
+          _ = try imageStore.prepareContainerSnapshot(
+            Engine.snapshotKey(id), image: image, durable: !requested.autoRemove)
           do {
             try Engine.prepareVolumes(volumeStore, bus: bus, id: id, settings: settings)
             try Engine.writeNetworkFiles(dir: dir, settings: settings, hostname: settings.hostname ?? "")

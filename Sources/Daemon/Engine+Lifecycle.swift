@@ -330,7 +330,7 @@ extension Engine {
       let store = containers
       try await BlockingThread.run {
         if imageStore.snapshots.stat(Engine.snapshotKey(record.id)) != nil {
-          try imageStore.snapshots.remove(Engine.snapshotKey(record.id))
+          try imageStore.snapshots.remove(Engine.snapshotKey(record.id), durable: !record.settings.autoRemove)
         }
         PhaseTrace.mark("d: remove: snapshot removed")
         try store.remove(record.id)

@@ -5,6 +5,7 @@
 // and shim state of containers that have no record, rootfs mounts nothing needs, and
 // empty container cgroups under the cgroup parent.
 import Cgroups
+import EngineAPI
 import LinuxOS
 import Shim
 import Snapshots
@@ -33,7 +34,26 @@ extension Engine {
     // The exits above delete from the runtime meanwhile; orphans are what remains after.
     for id in Array(runtimeDeletions.keys) { await finishRuntimeDeletion(id) }
     await removeOrphans(keeping: running)
+    await removeLeftoversOfAutoRemove(keeping: running)
     await restartPoliciesAtDaemonStart()
+  }
+
+  /// As dockerd: an AutoRemove (`--rm`) container that is not running at restore is
+  /// removed. Its record and rootfs snapshot are written without fsync
+  /// (`ContainerStore.write`), so after a machine crash either may be missing or stale;
+  /// a container snapshot whose record is gone is removed too.
+  func removeLeftoversOfAutoRemove(keeping running: Set<String>) async {
+    for record in containers.all() where record.settings.autoRemove && !running.contains(record.id) {
+      try? await removeContainer(id: record.id, options: ContainerRemoveOptions(force: true))
+    }
+    let known = Set(containers.all().map { Self.snapshotKey($0.id) })
+    let snapshots = images.snapshots
+    _ = try? await BlockingThread.run {
+      for info in snapshots.list()
+      where info.kind == .active && info.key.hasPrefix(Self.snapshotKey("")) && !known.contains(info.key) {
+        try? snapshots.remove(info.key)
+      }
+    }
   }
 
   /// Deletes (through the runtime) every container the runtime or a shim still holds that

@@ -64,8 +64,8 @@ extension ImageStore {
   }
 
   /// Prepares a writable snapshot (a container's rootfs) on top of the unpacked image.
-  public func prepareContainerSnapshot(_ key: String, image: Image) throws -> [SnapshotMount] {
+  public func prepareContainerSnapshot(_ key: String, image: Image, durable: Bool = true) throws -> [SnapshotMount] {
     let top = try unpack(image)
-    return try snapshots.prepare(key, parent: top)
+    return try snapshots.prepare(key, parent: top, durable: durable)
   }
 }

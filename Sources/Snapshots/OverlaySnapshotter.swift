@@ -16,12 +16,21 @@ public final class OverlaySnapshotter: Sendable {
   let state: Mutex<SnapshotState>
 
   /// Opens (creating) a snapshotter at `root`; removes directories a crash left without
-  /// metadata.
+  /// metadata, and active snapshots whose directory a crash took (a non-durable removal
+  /// whose metadata change was lost): nothing can mount them any more.
   public init(root: String) throws {
     self.root = root
     self.statePath = root + "/metadata.json"
     try Self.mkdirs(root + "/snapshots")
-    let s = try SnapshotState.load(statePath)
+    var s = try SnapshotState.load(statePath)
+    let lost = s.snapshots.values.filter { info in
+      info.kind == .active && !s.snapshots.values.contains { $0.parent == info.key }
+        && !Self.isDirectory("\(root)/snapshots/\(info.id)/fs")
+    }
+    if !lost.isEmpty {
+      for info in lost { s.snapshots[info.key] = nil }
+      try s.save(statePath)
+    }
     self.state = Mutex(s)
     let known = Set(s.snapshots.values.map { String($0.id) })
     for name in Self.list(root + "/snapshots") where !known.contains(name) {
@@ -29,13 +38,24 @@ public final class OverlaySnapshotter: Sendable {
     }
   }
 
+  static func isDirectory(_ path: String) -> Bool {
+    var st = Glibc.stat()
+    return lstat(path, &st) == 0 && st.st_mode & 0o170000 == 0o040000
+  }
+
   func dir(_ id: Int) -> String { "\(root)/snapshots/\(id)" }
 
   /// Creates an active (writable) snapshot on top of the committed `parent`.
-  public func prepare(_ key: String, parent: String? = nil, labels: [String: String]? = nil) throws
-    -> [SnapshotMount]
-  {
-    try create(key, parent: parent, kind: .active, labels: labels)
+  ///
+  /// `durable: false` skips the fsyncs of the metadata (it is still replaced atomically):
+  /// for a snapshot nothing needs after a machine crash, such as the rootfs of a container
+  /// that is removed when it exits. Whether a power loss then keeps it or not, the next
+  /// open is consistent (`init` drops what lost its directory, and directories without
+  /// metadata).
+  public func prepare(
+    _ key: String, parent: String? = nil, labels: [String: String]? = nil, durable: Bool = true
+  ) throws -> [SnapshotMount] {
+    try create(key, parent: parent, kind: .active, labels: labels, durable: durable)
   }
 
   /// Creates a read-only view of the committed `parent`.
@@ -72,15 +92,15 @@ public final class OverlaySnapshotter: Sendable {
     Self.removeTree(workDir)
   }
 
-  /// Removes a snapshot that no other snapshot depends on.
-  public func remove(_ key: String) throws {
+  /// Removes a snapshot that no other snapshot depends on; `durable` as for `prepare`.
+  public func remove(_ key: String, durable: Bool = true) throws {
     let d: String = try state.withLock { s in
       guard let info = s.snapshots[key] else { throw SnapshotError.notFound(key) }
       let children = s.snapshots.values.filter { $0.parent == key }.map(\.key).sorted()
       guard children.isEmpty else { throw SnapshotError.hasChildren(key, children: children) }
       var next = s
       next.snapshots[key] = nil
-      try next.save(statePath)
+      try next.save(statePath, durable: durable)
       s = next
       return dir(info.id)
     }
@@ -120,7 +140,7 @@ public final class OverlaySnapshotter: Sendable {
   // MARK: internals
 
   private func create(
-    _ key: String, parent: String?, kind: SnapshotInfo.Kind, labels: [String: String]?
+    _ key: String, parent: String?, kind: SnapshotInfo.Kind, labels: [String: String]?, durable: Bool = true
   ) throws
     -> [SnapshotMount]
   {
@@ -141,7 +161,7 @@ public final class OverlaySnapshotter: Sendable {
         key: key, kind: kind, parent: parent, id: id, created: Int64(time(nil)), labels: labels)
       next.snapshots[key] = info
       do {
-        try next.save(statePath)
+        try next.save(statePath, durable: durable)
       } catch {
         Self.removeTree(d)
         throw error

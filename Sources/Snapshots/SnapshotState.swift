@@ -49,17 +49,19 @@ struct SnapshotState: Codable {
     }
   }
 
-  func save(_ path: String) throws {
+  func save(_ path: String, durable: Bool = true) throws {
     let enc = JSONEncoder()
     enc.outputFormatting = [.sortedKeys, .prettyPrinted]
     let data = try enc.encode(self)
-    try AtomicFile.write(Array(data), to: path)
+    try AtomicFile.write(Array(data), to: path, durable: durable)
   }
 }
 
 enum AtomicFile {
   /// Writes `bytes` to `path` so that a crash leaves either the old or the new file.
-  static func write(_ bytes: [UInt8], to path: String) throws {
+  /// `durable: false` skips both fsyncs: a process crash still sees old or new, a power
+  /// loss may undo the change.
+  static func write(_ bytes: [UInt8], to path: String, durable: Bool = true) throws {
     let tmp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw SnapshotError.system(op: "create", path: tmp, errno: errno) }
@@ -79,11 +81,12 @@ enum AtomicFile {
       }
       off += n
     }
-    guard fsync(fd) == 0 else { throw SnapshotError.system(op: "fsync", path: tmp, errno: errno) }
+    guard !durable || fsync(fd) == 0 else { throw SnapshotError.system(op: "fsync", path: tmp, errno: errno) }
     guard rename(tmp, path) == 0 else {
       throw SnapshotError.system(op: "rename", path: path, errno: errno)
     }
     ok = true
+    guard durable else { return }
     let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(
       separator: "/")
     let dfd = open(dir.isEmpty ? "/" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -103,6 +103,28 @@ final class CollectingStream: HijackedStream {
     f.expectNothingLeft(of: id)
   }
 
+  /// `--rm` containers are written without fsync; restore removes what a machine crash can
+  /// leave of them: a record that is not running, and a rootfs snapshot without a record.
+  @Test(.enabled(if: Integration.missingRequirement() == nil, "needs root, busybox and built binaries"))
+  func restoreRemovesAutoRemoveLeftovers() async throws {
+    let f = try await Fixture("exit-restore")
+    defer { f.destroy() }
+    let autoRemoved = try await Self.create(f.engine, ["true"], host: HostConfig(autoRemove: true))
+    let kept = try await Self.create(f.engine, ["true"])
+    let stray = Engine.snapshotKey(String(repeating: "ab", count: 32))
+    _ = try f.engine.images.snapshots.prepare(stray, durable: false)
+
+    let restarted = try Engine(config: f.config)
+    await restarted.restore()
+    #expect((try? restarted.containers.get(autoRemoved)) == nil)
+    #expect(restarted.images.snapshots.stat(Engine.snapshotKey(autoRemoved)) == nil)
+    #expect(!FileManager.default.fileExists(atPath: f.config.containersRoot + "/" + autoRemoved))
+    #expect(restarted.images.snapshots.stat(stray) == nil)
+    #expect((try? restarted.containers.get(kept)) != nil)
+    #expect(restarted.images.snapshots.stat(Engine.snapshotKey(kept)) != nil)
+    try await restarted.removeContainer(id: kept, options: ContainerRemoveOptions(force: true))
+  }
+
   @Test func networkFilesLostToAPowerCutAreWrittenAgain() throws {
     let dir = Integration.tempDir("netfiles")
     defer { try? Files.removeTree(dir) }

@@ -72,6 +72,40 @@ struct SnapshotTests {
     }
   }
 
+  @Test func nonDurableChangesAreTheSameChanges() throws {
+    try withTempDir { tmp in
+      let s = try OverlaySnapshotter(root: tmp + "/snap")
+      _ = try s.prepare("base")
+      try s.commit("base-c", key: "base")
+      let mounts = try s.prepare("rm-container", parent: "base-c", durable: false)
+      #expect(mounts.count == 1)
+      #expect(try OverlaySnapshotter(root: tmp + "/snap").stat("rm-container")?.kind == .active)
+      let fs = try s.filesystemDirectory("rm-container")
+      try s.remove("rm-container", durable: false)
+      #expect(!FileManager.default.fileExists(atPath: fs))
+      #expect(try OverlaySnapshotter(root: tmp + "/snap").stat("rm-container") == nil)
+    }
+  }
+
+  /// A power loss can keep the metadata of a non-durable removal but not its directory:
+  /// on open, such an active snapshot is dropped; committed ones are never guessed at.
+  @Test func activeSnapshotsWhoseDirectoryIsGoneAreDroppedOnOpen() throws {
+    try withTempDir { tmp in
+      let s = try OverlaySnapshotter(root: tmp + "/snap")
+      _ = try s.prepare("layer")
+      try s.commit("layer-c", key: "layer")
+      _ = try s.prepare("lost", parent: "layer-c")
+      _ = try s.prepare("kept", parent: "layer-c")
+      try FileManager.default.removeItem(
+        atPath: URL(fileURLWithPath: try s.filesystemDirectory("lost")).deletingLastPathComponent().path)
+      let reopened = try OverlaySnapshotter(root: tmp + "/snap")
+      #expect(reopened.stat("lost") == nil)
+      #expect(reopened.stat("kept")?.kind == .active)
+      #expect(reopened.stat("layer-c")?.kind == .committed)
+      #expect(try OverlaySnapshotter(root: tmp + "/snap").stat("lost") == nil)
+    }
+  }
+
   @Test func mountsAreRealOverlays() throws {
     try withTempDir { tmp in
       let s = try OverlaySnapshotter(root: tmp + "/snap")
