@@ -21,6 +21,11 @@ public struct ShimClient: Sendable {
 
   /// Writes `shim.json`, starts the shim (which outlives the caller), and returns once
   /// the container is created; throws the runtime's create error otherwise.
+  ///
+  /// The shim is started directly, in a session of its own, and stays the caller's child:
+  /// `ChildReaper` collects its exit. (Going through a process that re-spawns it and exits
+  /// cost one more process start on every container start.) A caller that dies leaves the
+  /// shim to init or the nearest subreaper, which is what lets containers outlive berthd.
   public static func launch(_ config: ShimConfig, shimBinary: String) throws -> ShimProcess {
     let paths = ShimPaths(stateDir: config.stateDir)
     try Files.makeDirectories(config.stateDir, mode: 0o711)
@@ -28,31 +33,22 @@ public struct ShimClient: Sendable {
     try Files.writeAtomically(
       paths.config, try JSON.encode(config, options: .init(sortedKeys: true)), mode: 0o600, durable: false)
     unlink(paths.exitStatus)
+    var opened: [Int32] = []
+    defer { for fd in opened { FD.close(fd) } }
     let pipe = try FD.pipe()
-    let devNull: Int32
-    do {
-      devNull = try FD.open("/dev/null", O_RDWR)
-    } catch {
-      FD.close(pipe.read)
-      FD.close(pipe.write)
-      throw error
-    }
-    let spawned: Int32
-    do {
-      spawned = try Processes.spawn(
-        shimBinary, ["berth-shim", "--state-dir", config.stateDir], environment: RuntimeInvoker.environment,
-        fds: [devNull, devNull, devNull, pipe.write], newSession: true, workingDirectory: config.stateDir)
-    } catch {
-      FD.close(pipe.read)
-      FD.close(pipe.write)
-      FD.close(devNull)
-      throw error
-    }
+    opened += [pipe.read, pipe.write]
+    let devNull = try FD.open("/dev/null", O_RDWR)
+    opened.append(devNull)
+    let shimLog = try FD.open(paths.shimLog, O_WRONLY | O_CREAT | O_APPEND, mode: 0o640)
+    opened.append(shimLog)
+    let spawned = try Processes.spawn(
+      shimBinary, ["berth-shim", "--state-dir", config.stateDir], environment: RuntimeInvoker.environment,
+      fds: [devNull, devNull, shimLog, pipe.write], newSession: true, workingDirectory: config.stateDir)
+    // Only the shim may hold the write end now: its report, then EOF, end the read below.
     FD.close(pipe.write)
-    FD.close(devNull)
-    defer { FD.close(pipe.read) }
+    opened.removeAll { $0 == pipe.write }
     let bytes = try FD.readAll(pipe.read)
-    _ = try? Processes.wait(spawned)
+    ChildReaper.shared.adopt(spawned)
     guard !bytes.isEmpty else {
       throw ShimError.unavailable("berth-shim exited without reporting; see \(paths.shimLog)")
     }

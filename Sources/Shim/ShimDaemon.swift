@@ -3,7 +3,7 @@ import JSONCoding
 import Glibc
 import LinuxOS
 
-/// The real shim (after the double spawn): sets itself up, creates the container, reports
+/// The shim: sets itself up, creates the container, reports
 /// to `launch`, then runs the event loop until the container is gone. Single-threaded.
 final class ShimDaemon {
   static let drainTimeout: UInt64 = 2_000_000_000

@@ -1,15 +1,14 @@
 /// # berth-shim: process model and socket protocol
 ///
 /// berthd starts one `berth-shim` per container with `ShimClient.launch`. The shim must
-/// outlive berthd, and nothing may `fork()` from Swift, so launching is a double spawn:
+/// outlive berthd, and nothing may `fork()` from Swift, so it is spawned (posix_spawn):
 ///
 /// 1. berthd writes `<stateDir>/shim.json` (`ShimConfig`) and spawns
-///    `berth-shim --state-dir D` (new session) with a CLOEXEC pipe's write end as fd 3.
-/// 2. That process spawns itself again (`/proc/self/exe --daemonized --state-dir D`, new
-///    session, stdin/stdout on /dev/null, stderr appended to `D/shim.log`, fd 3 passed on)
-///    and exits at once, so the real shim is reparented away from berthd (to init or the
-///    nearest subreaper) and never gets berthd's death signal.
-/// 3. The real shim becomes a child subreaper, blocks every signal into a signalfd,
+///    `berth-shim --state-dir D` in a new session, stdin/stdout on /dev/null, stderr
+///    appended to `D/shim.log`, with a CLOEXEC pipe's write end as fd 3. No parent-death
+///    signal: when berthd dies the shim is reparented (to init or the nearest subreaper)
+///    and carries on. While berthd lives, its `ChildReaper` collects the shim's exit.
+/// 2. The shim becomes a child subreaper, blocks every signal into a signalfd,
 ///    writes `shim.pid`, listens on `shim.sock`, makes the container's stdio (pipes, or a
 ///    console socket that receives the pty master), runs `berth-runtime create`, and
 ///    writes one JSON `ShimLaunchReport` (its pid and the init pid, or the create error

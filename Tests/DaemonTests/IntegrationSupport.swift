@@ -252,7 +252,7 @@ final class TestBerthd {
   }
 
   /// berth-shim processes whose state directory is under this exec root.
-  /// (The running shim is `berth-shim --daemonized --state-dir <shimsRoot>/<id>`.)
+  /// (The running shim is `berth-shim --state-dir <shimsRoot>/<id>`.)
   var shimProcesses: [Int32] {
     Integration.processes(mentioning: "--state-dir " + shimsRoot + "/").filter { pid in
       let cmd = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()

@@ -29,8 +29,10 @@ struct ShimLifecycleTests {
       ShimExitStatus.self, from: Data(contentsOf: URL(fileURLWithPath: box.stateDir + "/exit.json")))
     #expect(recorded.exitCode == 3)
     #expect(!recorded.oomKilled)
-    // The shim leaves once the exit is recorded; the status is still there.
+    // The shim leaves once the exit is recorded; the status is still there. It was the
+    // launcher's child, and is reaped, not left a zombie.
     #expect(ShimFixtures.eventually { !ShimFixtures.isRunning(shim.pid) })
+    #expect(ShimFixtures.eventually { !FileManager.default.fileExists(atPath: "/proc/\(shim.pid)") })
     #expect(!FileManager.default.fileExists(atPath: box.stateDir + "/shim.sock"))
     #expect(try box.client.wait().exitCode == 3)
   }
