@@ -61,7 +61,8 @@ let package = Package(
       ]),
     .target(name: "Shim", dependencies: ["LinuxOS", "OCI", "JSONCoding"]),
     .executableTarget(name: "berth-shim", dependencies: ["Shim"]),
-    .target(name: "Daemon", dependencies: ["EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups"]),
+    .target(
+      name: "Daemon", dependencies: ["EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups", "Runtime"]),
     .executableTarget(name: "berthd", dependencies: ["Daemon", "DaemonHTTP"]),
     // `--init`'s PID 1, in C and fully static (busybox-like images have no libc):
     // -nostartfiles keeps out swiftrt.o, the only thing that would pull in the Swift runtime.

@@ -1,14 +1,21 @@
 // The runtime's `delete` of an exited container (its cgroup and state), run beside the
-// rest of the exit path instead of before it: a spawn of berth-runtime is the longest step
-// there. Whatever needs the runtime's container gone (start, remove, a restart) awaits it.
+// rest of the exit path instead of before it. Whatever needs the runtime's container gone
+// (start, remove, a restart) awaits it.
+//
+// It runs in berthd, through the Runtime library that berth-runtime is a command line
+// for, on the same --root: the same state files and the same steps (kill what is left,
+// remove the cgroups, poststop hooks, remove the state), without starting a process on
+// every exit. Nothing in it forks.
+import Runtime
+
 extension Engine {
-  /// Starts `berth-runtime delete -f id` unless one is already under way.
+  /// Starts the runtime's `delete --force` of `id` unless one is already under way.
   @discardableResult
   func beginRuntimeDeletion(_ id: String) -> Task<Void, Never> {
     if let pending = runtimeDeletions[id] { return pending }
-    let rt = runtime
+    let root = config.runtimeRoot
     let deletion = Task {
-      _ = try? await BlockingThread.run { try rt.run(["delete", "-f", id]) }
+      _ = try? await BlockingThread.run { try Runtime(root: root).delete(id: id, force: true) }
     }
     runtimeDeletions[id] = deletion
     return deletion
