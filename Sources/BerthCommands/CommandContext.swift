@@ -27,13 +27,14 @@ public final class CommandContext {
     self.io = io
   }
 
-  /// The client, after `/_ping` version negotiation.
+  /// The client, speaking the newest API version until the daemon says it is too new
+  /// (`EngineClient.assumeNewestVersion`).
   public func client() throws -> EngineClient {
     if let cachedClient { return cachedClient }
     let host = try EngineHost.resolve(flag: hostFlag, tlsFlags: tlsFlags, environment: environment)
     let client = EngineClient(host: host)
-    try client.negotiate()
-    PhaseTrace.mark("cli: pinged")
+    client.assumeNewestVersion()
+    PhaseTrace.mark("cli: client ready")
     cachedClient = client
     return client
   }

@@ -30,6 +30,41 @@ public final class EngineClient {
     pingHeaders = head.headers
     let server = head.header("api-version") ?? Self.fallbackAPIVersion
     apiVersion = Self.minVersion(server, Self.maxAPIVersion)
+    assumed = false
+  }
+
+  /// Uses the newest API version without asking first (`/_ping` costs a round trip on
+  /// every command). A daemon that speaks only older versions refuses the first request
+  /// with "client version … is too new"; the client then negotiates and sends it again
+  /// (`retryingOnce`). Requests that stream a body negotiate before they start.
+  public func assumeNewestVersion() {
+    apiVersion = Self.maxAPIVersion
+    assumed = true
+  }
+
+  /// Whether `apiVersion` was assumed rather than negotiated.
+  private var assumed = false
+
+  /// dockerd's answer to a version above its maximum (moby's version middleware).
+  static func isVersionTooNew(status: Int, message: String) -> Bool {
+    status == 400 && message.hasPrefix("client version ") && message.contains(" is too new")
+  }
+
+  /// Runs `send`; if an assumed version was refused as too new, negotiates and runs it once more.
+  func retryingOnce<T>(_ send: () throws -> T) throws -> T {
+    do {
+      return try send()
+    } catch EngineClientError.daemon(let status, let message)
+      where assumed && Self.isVersionTooNew(status: status, message: message)
+    {
+      try negotiate()
+      return try send()
+    }
+  }
+
+  /// Before a streamed body, which cannot be sent twice.
+  func negotiateIfAssumed(for body: Body?) throws {
+    if assumed, case .stream = body { try negotiate() }
   }
 
   /// The smaller of two `major.minor` versions.
@@ -69,6 +104,16 @@ public final class EngineClient {
   public func open(
     _ method: String, _ path: String, query: [(String, String)] = [], body: Body? = nil,
     headers: [(String, String)] = [], versioned: Bool = true
+  ) throws -> (HTTPResponseHead, ResponseBody) {
+    try negotiateIfAssumed(for: body)
+    return try retryingOnce {
+      try openOnce(method, path, query: query, body: body, headers: headers, versioned: versioned)
+    }
+  }
+
+  func openOnce(
+    _ method: String, _ path: String, query: [(String, String)], body: Body?, headers: [(String, String)],
+    versioned: Bool
   ) throws -> (HTTPResponseHead, ResponseBody) {
     let socket = try connect()
     let head = try send(
@@ -121,6 +166,13 @@ public final class EngineClient {
   public func hijack(
     _ method: String, _ path: String, query: [(String, String)] = [], body: Body? = nil
   ) throws -> (HTTPResponseHead, EngineConnection) {
+    try negotiateIfAssumed(for: body)
+    return try retryingOnce { try hijackOnce(method, path, query: query, body: body) }
+  }
+
+  func hijackOnce(_ method: String, _ path: String, query: [(String, String)], body: Body?) throws
+    -> (HTTPResponseHead, EngineConnection)
+  {
     let socket = try connect()
     let head = try send(
       socket: socket, method: method, target: target(path, query: query, versioned: true), body: body,

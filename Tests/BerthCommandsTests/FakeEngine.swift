@@ -11,6 +11,8 @@ final class FakeEngine: @unchecked Sendable {
     var query: String
     var headers: [String: String]
     var body: [UInt8]
+    /// The `/v1.NN` prefix's version, nil for an unversioned path.
+    var version: String? = nil
   }
 
   /// What a handler does with a connection.
@@ -29,6 +31,10 @@ final class FakeEngine: @unchecked Sendable {
   private var log: [String] = []
   private var bodies: [String: [UInt8]] = [:]
   var handler: (Request) -> Reply = { _ in .json(404, #"{"message":"page not found"}"#) }
+  /// The newest API version this fake speaks; a newer one is refused as dockerd does.
+  var maxAPIVersion = "1.47"
+  /// "METHOD /vX.Y/path" of every request, pings included, in arrival order.
+  private var targetLog: [String] = []
 
   init() throws {
     let path = "/tmp/berth-fake-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
@@ -53,6 +59,12 @@ final class FakeEngine: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     return log
+  }
+
+  var targets: [String] {
+    lock.lock()
+    defer { lock.unlock() }
+    return targetLog
   }
 
   func body(of key: String) -> [UInt8]? {
@@ -92,10 +104,21 @@ final class FakeEngine: @unchecked Sendable {
         close(conn)
         return
       }
-      if request.path != "/_ping" { record(request) }
-      let reply =
-        request.path == "/_ping"
-        ? .raw(Array("HTTP/1.1 200 OK\r\nApi-Version: 1.47\r\nContent-Length: 2\r\n\r\nOK".utf8)) : handler(request)
+      lock.lock()
+      targetLog.append("\(request.method) \(request.version.map { "/v\($0)" } ?? "")\(request.path)")
+      lock.unlock()
+      let tooNew = request.version.map { Self.isNewer($0, than: maxAPIVersion) } ?? false
+      if request.path != "/_ping" && !tooNew { record(request) }
+      let reply: Reply
+      if request.path == "/_ping" {
+        reply = .raw(Array("HTTP/1.1 200 OK\r\nApi-Version: \(maxAPIVersion)\r\nContent-Length: 2\r\n\r\nOK".utf8))
+      } else if let version = request.version, tooNew {
+        reply = .json(
+          400,
+          #"{"message":"client version \#(version) is too new. Maximum supported API version is \#(maxAPIVersion)"}"#)
+      } else {
+        reply = handler(request)
+      }
       switch reply {
       case .json(let status, let text):
         let body = Array(text.utf8)
@@ -183,8 +206,19 @@ final class FakeEngine: @unchecked Sendable {
       path = String(target[..<q])
       query = String(target[target.index(after: q)...])
     }
-    if path.hasPrefix("/v1."), let slash = path.dropFirst(1).firstIndex(of: "/") { path = String(path[slash...]) }
-    return Request(method: String(requestLine[0]), path: path, query: query, headers: headers, body: body)
+    var version: String?
+    if path.hasPrefix("/v1."), let slash = path.dropFirst(1).firstIndex(of: "/") {
+      version = String(path[path.index(path.startIndex, offsetBy: 2)..<slash])
+      path = String(path[slash...])
+    }
+    return Request(
+      method: String(requestLine[0]), path: path, query: query, headers: headers, body: body, version: version)
+  }
+
+  static func isNewer(_ a: String, than b: String) -> Bool {
+    let pa = a.split(separator: ".").map { Int($0) ?? 0 }
+    let pb = b.split(separator: ".").map { Int($0) ?? 0 }
+    return pa.lexicographicallyPrecedes(pb) == false && pa != pb
   }
 }
 

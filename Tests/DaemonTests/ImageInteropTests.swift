@@ -143,6 +143,16 @@ import Testing
     #expect(rc == 0 && out == "from-berth\n", "dockerd runs berthd's image: \(rc) \(out)")
     (rc, out) = try real.docker(["run", "--rm", "--network", "none", "fromberth:1", "ls", "/bin/sh"])
     #expect(rc == 0 && out == "/bin/sh\n", "the base layer too: \(out)")
+
+    // The berth CLI against dockerd 20.10 (API 1.41): its first request, at 1.47, is refused
+    // as too new; it negotiates and carries on.
+    let berthCLI = try #require(Integration.binary("berth"))
+    (rc, out) = try Integration.run([berthCLI, "-H", "unix://" + real.socket, "images", "--format", "{{.Repository}}"])
+    #expect(rc == 0 && out.contains("fromberth"), "berth images against dockerd: \(rc) \(out)")
+    (rc, out) = try Integration.run([
+      berthCLI, "-H", "unix://" + real.socket, "run", "--rm", "--network", "none", "fromberth:1", "cat", "/added",
+    ])
+    #expect(rc == 0 && out == "from-berth\n", "berth run --rm against dockerd: \(rc) \(out)")
   }
 }
 
