@@ -21,6 +21,8 @@
 #   ROUNDS      rounds of hyperfine (default 4)
 #   RUNS        runs per command per round (default 6; ROUNDS*RUNS >= 20)
 #   WARMUP      warm-up runs per command per round (default 1)
+#   EXEC_FS     tmpfs (default): both daemons' --exec-root on a private tmpfs, as /run is
+#               on most machines; disk: on /tmp's filesystem (see bench/lib/engines.sh)
 #
 # Everything started here is stopped on exit, also on failure or Ctrl-C: containers are
 # removed, the daemons get SIGTERM (SIGKILL after 20 s), leftovers below the temporary
@@ -50,6 +52,8 @@ bench_name=engine-run.sh
 source "$here/lib/engines.sh"
 
 echo "starting an isolated dockerd and berthd in $work ..." >&2
+exec_root "$work/state" # runc's --root too
+mkdir -p "$work/state/runc"
 start_dockerd
 start_berthd
 

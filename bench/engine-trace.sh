@@ -35,6 +35,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$work/bin" "$work/data" "$work/exec"
+# The exec root on a tmpfs, as /run is on most machines (see bench/lib/engines.sh).
+[ "${EXEC_FS:-tmpfs}" = disk ] || mount -t tmpfs -o mode=0711 berth-trace-exec "$work/exec"
 for b in berthd berth berth-shim berth-runtime; do cp "$src/$b" "$work/bin/"; done
 BERTH_TRACE=$work/trace.log "$work/bin/berthd" --data-root "$work/data" --exec-root "$work/exec" \
   -H "unix://$sock" --cgroup-parent "/$cg" </dev/null >"$work/berthd.log" 2>&1 &
