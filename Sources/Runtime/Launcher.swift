@@ -34,21 +34,35 @@ struct Launcher {
     _ config: InitConfig, emptyLayer: String, fifoFD: Int32?, consoleSocketFD: Int32?,
     whileInitStarts prepare: () throws -> Void = {}
   ) throws -> Started {
+    try launch(
+      preservedFDs: config.preservedFDs, emptyLayer: emptyLayer, fifoFD: fifoFD, consoleSocketFD: consoleSocketFD,
+      makeConfig: { config }, whileInitStarts: prepare)
+  }
+
+  /// `makeConfig` runs once init is spawned: building and sending the config overlaps
+  /// the init's exec and start-up instead of delaying them.
+  static func launch(
+    preservedFDs: Int, emptyLayer: String, fifoFD: Int32?, consoleSocketFD: Int32?,
+    makeConfig: () throws -> InitConfig, whileInitStarts prepare: () throws -> Void = {}
+  ) throws -> Started {
     let (parentEnd, childEnd) = try FD.socketPair()
     defer { FD.close(childEnd) }
     let executable = try SelfExecutable.protectedHandle(emptyDirectory: emptyLayer)
     defer { FD.close(executable) }
     var fds: [Int32] = [0, 1, 2]
-    if config.preservedFDs > 0 { fds += (0..<Int32(config.preservedFDs)).map { 3 + $0 } }
+    if preservedFDs > 0 { fds += (0..<Int32(preservedFDs)).map { 3 + $0 } }
+    let syncFD = Int32(fds.count)
     fds += [childEnd, fifoFD ?? -1, consoleSocketFD ?? -1]
     PhaseTrace.mark("spawning init")
     let stageOne = try Processes.spawn(
       "/proc/self/exe", ["berth-runtime", "init"],
-      environment: ["\(InitProcess.syncFDVariable)=\(config.syncFD)"] + PhaseTrace.environment, fds: fds,
+      environment: ["\(InitProcess.syncFDVariable)=\(syncFD)"] + PhaseTrace.environment, fds: fds,
       execFD: executable)
     PhaseTrace.mark("init spawned")
     let channel = SyncChannel(fd: parentEnd)
     do {
+      let config = try makeConfig()
+      guard config.syncFD == syncFD else { throw RuntimeError("init config: sync fd \(config.syncFD) ≠ \(syncFD)") }
       try channel.send(config)
       // Work that needs no init (the cgroup's creation) overlaps its start-up.
       try prepare()

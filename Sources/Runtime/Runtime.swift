@@ -59,8 +59,6 @@ public struct Runtime: Sendable {
       try sys("chmod", fifo) { chmod(fifo, 0o622) }
       let fifoFD = try FD.open(fifo, O_PATH)
       defer { FD.close(fifoFD) }
-      let manager = try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
-      cgroup = manager
 
       let created = Timestamps.rfc3339Nano()
       var hookState = ContainerState(
@@ -68,17 +66,24 @@ public struct Runtime: Sendable {
         created: created, owner: "", annotations: spec.annotations)
       let consoleFD = try consoleSocketFD ?? options.consoleSocket.map { try ConsoleSocket.connect($0) }
       defer { if consoleSocketFD == nil, let consoleFD { FD.close(consoleFD) } }
-      let config = InitConfig(
-        mode: .create, id: id, bundle: bundle, rootfs: rootfs, spec: spec, process: process,
-        cgroup: manager.placement, hasConsoleSocket: consoleFD != nil, preservedFDs: options.preserveFDs,
-        joinNamespaces: plan.joins, newNamespaceFlags: plan.newFlags, userNamespace: plan.user,
-        hookState: hookState)
+      // The cgroup is found and the config built while init starts.
       let started = try Launcher.launch(
-        config, emptyLayer: store.emptyLayer, fifoFD: fifoFD, consoleSocketFD: consoleFD
+        preservedFDs: options.preserveFDs, emptyLayer: store.emptyLayer, fifoFD: fifoFD, consoleSocketFD: consoleFD,
+        makeConfig: {
+          let manager = try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
+          cgroup = manager
+          return InitConfig(
+            mode: .create, id: id, bundle: bundle, rootfs: rootfs, spec: spec, process: process,
+            cgroup: manager.placement, hasConsoleSocket: consoleFD != nil, preservedFDs: options.preserveFDs,
+            joinNamespaces: plan.joins, newNamespaceFlags: plan.newFlags, userNamespace: plan.user,
+            hookState: hookState)
+        }
       ) {
+        guard let manager = cgroup else { return }
         try manager.create()
         try manager.apply(DeviceNodes.withDefaultRules(spec.linux?.resources, devices: spec.linux?.devices ?? []))
       }
+      guard let manager = cgroup else { throw RuntimeError("container init started without a cgroup") }
       launchedPID = started.pid
       PhaseTrace.mark("container process forked")
       defer { FD.close(started.channel.fd) }
