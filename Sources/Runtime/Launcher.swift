@@ -63,7 +63,7 @@ struct Launcher {
     do {
       let config = try makeConfig()
       guard config.syncFD == syncFD else { throw RuntimeError("init config: sync fd \(config.syncFD) ≠ \(syncFD)") }
-      try channel.send(config)
+      try channel.sendConfig(config)
       // Work that needs no init (the cgroup's creation) overlaps its start-up.
       try prepare()
       PhaseTrace.mark("cgroup prepared")

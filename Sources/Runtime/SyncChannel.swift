@@ -36,25 +36,33 @@ public struct SyncMessage: Codable, Sendable, Equatable {
   }
 }
 
-/// Length-prefixed JSON frames over a unix stream socket.
+/// Length-prefixed frames over a unix stream socket: JSON, except the init's config
+/// (`InitConfig+Binary`).
 public struct SyncChannel {
   public let fd: Int32
   public init(fd: Int32) { self.fd = fd }
 
   public func send<T: Encodable>(_ value: T) throws {
-    let body = (try JSON.encode(value))
-    let length = UInt32(body.count)
+    try sendFrame(try JSON.encode(value))
+  }
+
+  public func receive<T: Decodable>(_ type: T.Type) throws -> T {
+    try JSON.decode(T.self, from: try receiveFrame())
+  }
+
+  func sendFrame(_ body: [UInt8]) throws {
+    guard let length = UInt32(exactly: body.count) else { throw RuntimeError("sync message too large") }
     let header: [UInt8] = [
       UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff),
     ]
     try FD.write(fd, header + body)
   }
 
-  public func receive<T: Decodable>(_ type: T.Type) throws -> T {
+  func receiveFrame() throws -> [UInt8] {
     let header = try readExactly(4)
     let length = header.reduce(0) { ($0 << 8) | Int($1) }
     guard length <= 64 << 20 else { throw RuntimeError("sync message too large: \(length) bytes") }
-    return try JSON.decode(T.self, from: try readExactly(length))
+    return try readExactly(length)
   }
 
   /// Receives a message and turns a `failure` from the other side into a thrown error.

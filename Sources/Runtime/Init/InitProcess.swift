@@ -17,7 +17,7 @@ public enum InitProcess {
     }
     let channel = SyncChannel(fd: fd)
     do {
-      let config = try channel.receive(InitConfig.self)
+      let config = try channel.receiveConfig()
       PhaseTrace.mark("init: config received")
       try stageOne(config, channel)
     } catch {
