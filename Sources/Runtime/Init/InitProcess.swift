@@ -28,6 +28,9 @@ public enum InitProcess {
 
   /// Joins and creates namespaces, then forks the container process.
   static func stageOne(_ config: InitConfig, _ channel: SyncChannel) throws -> Never {
+    // While the parent makes the cgroup (`EarlyNamespaces`).
+    let early = EarlyNamespaces.flags(newNamespaceFlags: config.newNamespaceFlags, userNamespace: config.userNamespace)
+    if early != 0 { try Namespaces.unshare(early) }
     // Opened as host root in the host's mount namespace, before anything below changes that.
     // The container process enters its cgroup itself (`CgroupSelfPlacement`); for create
     // the parent makes the cgroup while this process starts, and says when it exists.
@@ -61,7 +64,7 @@ public enum InitProcess {
       try sys("setresuid") { berth_setresuid(0, 0, 0) }
     }
     // The cgroup namespace waits until the container process is in its cgroup (stage 2).
-    var flags = config.newNamespaceFlags & ~NamespaceKind.user.cloneFlag & ~NamespaceKind.cgroup.cloneFlag
+    var flags = config.newNamespaceFlags & ~NamespaceKind.user.cloneFlag & ~NamespaceKind.cgroup.cloneFlag & ~early
     // The fork makes the pid namespace (`CgroupSelfPlacement.fork`).
     let newPIDNamespace = flags & NamespaceKind.pid.cloneFlag != 0
     if newPIDNamespace { flags &= ~NamespaceKind.pid.cloneFlag }
