@@ -27,8 +27,12 @@ enum CgroupMounts {
       guard let mountPoint = hierarchyMountPoint(containing: path, mountPoints: mountPoints) else { continue }
       let name = String(mountPoint.split(separator: "/").last ?? "")
       let target = destination + "/" + name
-      if Files.exists(target) { continue }
-      try Files.makeDirectories(target)
+      // One mkdir, not exists + mkdir -p (3 calls): this runs per hierarchy on every start.
+      // The parent is the fresh tmpfs; an existing directory is a co-mounted hierarchy's.
+      guard mkdir(target, 0o755) == 0 else {
+        if errno == EEXIST { continue }
+        throw SystemError("mkdir", errno: errno, target)
+      }
       try bind(path, target, readOnly: readOnly != 0)
     }
   }
