@@ -33,6 +33,7 @@ extension InitConfig {
     w.int(Int64(newNamespaceFlags))
     w.string(userNamespace.rawValue)
     InitSpecCoding.write(hookState, to: &w)
+    w.optionalStrings(cgroupMountPoints)
     return w.bytes
   }
 
@@ -60,11 +61,13 @@ extension InitConfig {
       throw r.error("unknown user namespace mode \(userName)")
     }
     let hookState = try InitSpecCoding.readState(&r)
+    let cgroupMountPoints = try r.optionalStrings()
     guard r.isAtEnd else { throw r.error("trailing bytes") }
     self.init(
       mode: mode, id: id, bundle: bundle, rootfs: rootfs, spec: spec, process: process, cgroup: cgroup,
       hasConsoleSocket: hasConsoleSocket, preservedFDs: preservedFDs, joinNamespaces: joinNamespaces,
-      newNamespaceFlags: newNamespaceFlags, userNamespace: userNamespace, hookState: hookState)
+      newNamespaceFlags: newNamespaceFlags, userNamespace: userNamespace, hookState: hookState,
+      cgroupMountPoints: cgroupMountPoints)
   }
 }
 

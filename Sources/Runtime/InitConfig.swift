@@ -30,6 +30,9 @@ public struct InitConfig: Codable, Sendable {
   public var userNamespace: UserNamespaceMode
   /// The state hooks receive on stdin (pid filled in by init).
   public var hookState: ContainerState
+  /// Where cgroup hierarchies are mounted, found by the parent from the mountinfo it
+  /// reads anyway; nil: the init reads /proc/self/mountinfo itself (`CgroupMounts`).
+  public var cgroupMountPoints: [String]?
 
   public enum UserNamespaceMode: String, Codable, Sendable {
     case none, create, join

@@ -70,13 +70,18 @@ public struct Runtime: Sendable {
       let started = try Launcher.launch(
         preservedFDs: options.preserveFDs, emptyLayer: store.emptyLayer, fifoFD: fifoFD, consoleSocketFD: consoleFD,
         makeConfig: {
-          let manager = try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
+          // One read of mountinfo serves the placement and the init's /sys/fs/cgroup mount.
+          let mountInfo = try Files.readString("/proc/self/mountinfo")
+          let manager = Cgroups.manager(
+            placement: try Cgroups.placement(
+              cgroupsPath: spec.linux?.cgroupsPath, containerID: id, mountInfo: mountInfo,
+              procCgroup: try Files.readString("/proc/self/cgroup")))
           cgroup = manager
           return InitConfig(
             mode: .create, id: id, bundle: bundle, rootfs: rootfs, spec: spec, process: process,
             cgroup: manager.placement, hasConsoleSocket: consoleFD != nil, preservedFDs: options.preserveFDs,
             joinNamespaces: plan.joins, newNamespaceFlags: plan.newFlags, userNamespace: plan.user,
-            hookState: hookState)
+            hookState: hookState, cgroupMountPoints: CgroupMounts.cgroupMountPoints(mountInfo: mountInfo))
         }
       ) {
         guard let manager = cgroup else { return }

@@ -54,7 +54,8 @@ struct InitConfigBinaryTests {
       newNamespaceFlags: 0x2002_0000, userNamespace: .create,
       hookState: ContainerState(
         ociVersion: "1.1.0", id: "c1", pid: 0, status: "creating", bundle: "/b", rootfs: "/b/rootfs",
-        created: "2026-11-23T17:00:00.000000000Z", owner: "", annotations: ["a": "b"]))
+        created: "2026-11-23T17:00:00.000000000Z", owner: "", annotations: ["a": "b"]),
+      cgroupMountPoints: ["/sys/fs/cgroup/memory", "/sys/fs/cgroup/unified"])
   }
 
   @Test func roundTripKeepsEveryField() throws {
@@ -68,6 +69,7 @@ struct InitConfigBinaryTests {
     #expect(decoded.mode == config.mode && decoded.id == config.id && decoded.bundle == config.bundle)
     #expect(decoded.rootfs == config.rootfs && decoded.hasConsoleSocket && decoded.preservedFDs == 2)
     #expect(decoded.newNamespaceFlags == config.newNamespaceFlags && decoded.userNamespace == .create)
+    #expect(decoded.cgroupMountPoints == config.cgroupMountPoints)
   }
 
   @Test func roundTripOfEmptyOptionals() throws {
@@ -77,10 +79,12 @@ struct InitConfigBinaryTests {
     config.hookState.annotations = nil
     config.mode = .exec
     config.userNamespace = .none
+    config.cgroupMountPoints = nil
     let decoded = try InitConfig(binary: try config.binaryEncoded())
     #expect(decoded.spec == config.spec)
     #expect(decoded.process == config.process)
     #expect(decoded.hookState == config.hookState)
+    #expect(decoded.cgroupMountPoints == nil)
     #expect(decoded.mode == .exec && decoded.userNamespace == InitConfig.UserNamespaceMode.none)
   }
 
@@ -122,8 +126,8 @@ struct InitConfigBinaryTests {
   @Test func codecCoversEveryStoredProperty() throws {
     let config = try Self.fullConfig()
     let counts: [(String, Any, Int)] = [
-      ("InitConfig", config, 13), ("Spec", config.spec, 9), ("Process", config.process, 13),
-      ("User", config.process.user, 5), ("Capabilities", Capabilities(), 5), ("Linux", Linux(), 15),
+      ("InitConfig", config, 14), ("Spec", config.spec, 9), ("Process", config.process, 13),
+      ("User", config.process.user, 5), ("Capabilities", Capabilities(), 5), ("Linux", Linux(), 13),
       ("Mount", OCI.Mount(destination: "/"), 6), ("Hooks", Hooks(), 6), ("Hook", Hook(path: "/"), 4),
       ("Device", Device(path: "/", type: "c"), 7), ("Namespace", Namespace(type: "pid"), 2),
       ("IDMapping", IDMapping(containerID: 0, hostID: 0, size: 0), 3), ("ContainerState", config.hookState, 9),

@@ -21,7 +21,8 @@ enum CgroupMounts {
     }
     // v1 and hybrid: a tmpfs holding one bind mount per hierarchy, of this container's cgroup.
     try Mounts.mount(source: "tmpfs", target: destination, type: "tmpfs", flags: flags, data: "mode=755")
-    let mountPoints = cgroupMountPoints(mountInfo: (try? Files.readString("/proc/self/mountinfo")) ?? "")
+    let mountPoints =
+      config.cgroupMountPoints ?? cgroupMountPoints(mountInfo: (try? Files.readString("/proc/self/mountinfo")) ?? "")
     // As runc on hybrid hosts: only the v1 hierarchies; the tmpfs itself stays writable.
     for (controller, path) in config.cgroup.paths.sorted(by: { $0.key < $1.key }) where controller != "unified" {
       guard let mountPoint = hierarchyMountPoint(containing: path, mountPoints: mountPoints) else { continue }
