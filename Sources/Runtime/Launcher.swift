@@ -12,6 +12,8 @@ struct Launcher {
     let channel: SyncChannel
     /// Its `selfPlaced` came before stage 1's `childPID`.
     let selfPlacedReceived: Bool
+    /// `InitConfig.waitsForProceed`: false, and the process does not read a `proceed`.
+    let sendsProceed: Bool
 
     /// Waits until the container process reports it entered its cgroup (it places
     /// itself: a parent's move can block for an RCU grace period, ~10 ms on v1).
@@ -23,7 +25,7 @@ struct Launcher {
     /// send `proceed` first so the process builds its rootfs while it is being placed; it
     /// waits for `placed` only before what depends on the cgroup (its cgroup namespace).
     func proceedAndPlace(alreadyPlaced: Bool = false) throws {
-      try channel.send(SyncMessage(.proceed, pid: pid))
+      if sendsProceed { try channel.send(SyncMessage(.proceed, pid: pid)) }
       if !alreadyPlaced { try ensurePlaced() }
       try channel.send(SyncMessage(.placed))
     }
@@ -81,7 +83,8 @@ struct Launcher {
           _ = try? Processes.wait(stageOne)
           guard let pid = message.pid, pid > 0 else { throw RuntimeError("container init reported no pid") }
           return Started(
-            pid: pid, channel: channel, selfPlacedReceived: selfPlacedReceived)
+            pid: pid, channel: channel, selfPlacedReceived: selfPlacedReceived,
+            sendsProceed: config.waitsForProceed)
         case .failure:
           throw RuntimeError(message.message ?? "container init failed")
         default:

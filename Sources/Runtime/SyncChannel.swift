@@ -15,7 +15,8 @@ public struct SyncMessage: Codable, Sendable, Equatable {
     case childPID
     /// container process → parent: I put myself into my cgroup.
     case selfPlaced
-    /// parent → container process: createRuntime hooks done; set up the rootfs.
+    /// parent → container process: createRuntime hooks done; set up the rootfs
+    /// (sent only when it waits for it: `InitConfig.waitsForProceed`).
     case proceed
     /// parent → container process: you are in your cgroup now.
     case placed

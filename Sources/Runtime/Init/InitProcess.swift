@@ -109,10 +109,9 @@ public enum InitProcess {
   static func stageTwo(_ config: InitConfig, _ channel: SyncChannel) throws -> Never {
     // A closed channel must give EPIPE, not kill us; restored before execve.
     signal(SIGPIPE, SIG_IGN)
-    let proceed = try channel.expect(.proceed)
-    PhaseTrace.mark("init: proceed")
     var hookState = config.hookState
-    hookState.pid = proceed.pid ?? 0
+    if config.waitsForProceed { hookState.pid = try channel.expect(.proceed).pid ?? 0 }
+    PhaseTrace.mark("init: proceed")
     let process = config.process
     _ = umask(0)
     _ = setsid()
