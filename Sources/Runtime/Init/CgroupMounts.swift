@@ -51,7 +51,7 @@ enum CgroupMounts {
   /// Where cgroup and cgroup2 file systems are mounted, parsed once: this runs on every
   /// container start, and string searching per line per hierarchy cost milliseconds.
   static func cgroupMountPoints(mountInfo: String) -> [String] {
-    mountInfo.split(separator: "\n").compactMap { line in
+    MountInfoEntry.lines(mountInfo).compactMap { line in
       guard let entry = MountInfoEntry(line: line), entry.fsType.hasPrefix("cgroup") else { return nil }
       return entry.mountPoint
     }
