@@ -38,14 +38,15 @@ struct Launcher {
   ) throws -> Started {
     try launch(
       preservedFDs: config.preservedFDs, emptyLayer: emptyLayer, fifoFD: fifoFD, consoleSocketFD: consoleSocketFD,
-      makeConfig: { config }, whileInitStarts: prepare)
+      makeConfig: { config }, whileInitStarts: prepare, whileInitForks: {})
   }
 
   /// `makeConfig` runs once init is spawned: building and sending the config overlaps
   /// the init's exec and start-up instead of delaying them.
   static func launch(
     preservedFDs: Int, emptyLayer: String, fifoFD: Int32?, consoleSocketFD: Int32?,
-    makeConfig: () throws -> InitConfig, whileInitStarts prepare: () throws -> Void = {}
+    makeConfig: () throws -> InitConfig, whileInitStarts prepare: () throws -> Void,
+    whileInitForks finish: () throws -> Void
   ) throws -> Started {
     let (parentEnd, childEnd) = try FD.socketPair()
     defer { FD.close(childEnd) }
@@ -70,6 +71,7 @@ struct Launcher {
       try prepare()
       PhaseTrace.mark("cgroup prepared")
       if config.mode == .create { try channel.send(SyncMessage(.cgroupReady)) }
+      try finish()
       var selfPlacedReceived = false
       while true {
         let message = try channel.receive(SyncMessage.self)

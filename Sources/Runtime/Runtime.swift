@@ -84,9 +84,11 @@ public struct Runtime: Sendable {
             hookState: hookState, cgroupMountPoints: CgroupMounts.cgroupMountPoints(mountInfo: mountInfo))
         }
       ) {
-        guard let manager = cgroup else { return }
-        try manager.create()
-        try manager.apply(DeviceNodes.withDefaultRules(spec.linux?.resources, devices: spec.linux?.devices ?? []))
+        try cgroup?.create()
+      } whileInitForks: {
+        // Limits apply once the cgroup exists, before the container's program can run (as
+        // runc, which sets them even later): the init need not wait for these writes.
+        try cgroup?.apply(DeviceNodes.withDefaultRules(spec.linux?.resources, devices: spec.linux?.devices ?? []))
       }
       guard let manager = cgroup else { throw RuntimeError("container init started without a cgroup") }
       launchedPID = started.pid
