@@ -14,6 +14,9 @@ struct Launcher {
     let selfPlacedReceived: Bool
     /// `InitConfig.waitsForProceed`: false, and the process does not read a `proceed`.
     let sendsProceed: Bool
+    /// Its `ready` came before `childPID` too (possible when it waits for no `proceed`:
+    /// stage 1 and the container process write to the same channel).
+    let readyReceived: Bool
 
     /// Waits until the container process reports it entered its cgroup (it places
     /// itself: a parent's move can block for an RCU grace period, ~10 ms on v1).
@@ -21,13 +24,17 @@ struct Launcher {
       if !selfPlacedReceived { _ = try channel.expect(.selfPlaced) }
     }
 
-    /// `proceed`, then `placed`: the order the container process reads them in. Callers
-    /// send `proceed` first so the process builds its rootfs while it is being placed; it
-    /// waits for `placed` only before what depends on the cgroup (its cgroup namespace).
+    /// `proceed` (when the process waits for it), then its `selfPlaced` off the channel,
+    /// so the next message read is `ready`. The process needs no answer to `selfPlaced`:
+    /// it entered its cgroup before saying so.
     func proceedAndPlace(alreadyPlaced: Bool = false) throws {
       if sendsProceed { try channel.send(SyncMessage(.proceed, pid: pid)) }
       if !alreadyPlaced { try ensurePlaced() }
-      try channel.send(SyncMessage(.placed))
+    }
+
+    /// Waits for the container process's `ready`, unless it already came.
+    func expectReady() throws {
+      if !readyReceived { _ = try channel.expect(.ready) }
     }
   }
 
@@ -73,11 +80,14 @@ struct Launcher {
       if config.mode == .create { try channel.send(SyncMessage(.cgroupReady)) }
       try finish()
       var selfPlacedReceived = false
+      var readyReceived = false
       while true {
         let message = try channel.receive(SyncMessage.self)
         switch message.kind {
         case .selfPlaced:
           selfPlacedReceived = true
+        case .ready where !config.waitsForProceed:
+          readyReceived = true
         case .writeIDMaps:
           try writeIDMaps(pid: message.pid ?? stageOne, linux: config.spec.linux)
           try channel.send(SyncMessage(.done))
@@ -86,7 +96,7 @@ struct Launcher {
           guard let pid = message.pid, pid > 0 else { throw RuntimeError("container init reported no pid") }
           return Started(
             pid: pid, channel: channel, selfPlacedReceived: selfPlacedReceived,
-            sendsProceed: config.waitsForProceed)
+            sendsProceed: config.waitsForProceed, readyReceived: readyReceived)
         case .failure:
           throw RuntimeError(message.message ?? "container init failed")
         default:

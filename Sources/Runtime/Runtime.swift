@@ -111,7 +111,7 @@ public struct Runtime: Sendable {
         try HookRunner.run(runtimeHooks, phase: "createRuntime", state: hookState)
         try started.proceedAndPlace(alreadyPlaced: true)
       }
-      _ = try started.channel.expect(SyncMessage.Kind.ready)
+      try started.expectReady()
       PhaseTrace.mark("ready")
       if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: started.pid) }
       return Created(record: record)

@@ -18,8 +18,6 @@ public struct SyncMessage: Codable, Sendable, Equatable {
     /// parent → container process: createRuntime hooks done; set up the rootfs
     /// (sent only when it waits for it: `InitConfig.waitsForProceed`).
     case proceed
-    /// parent → container process: you are in your cgroup now.
-    case placed
     /// container process → parent: created, blocked on the exec fifo (or, for exec, about to exec).
     case ready
     /// either side: something failed; `message` says what.

@@ -117,7 +117,7 @@ public enum InitProcess {
     _ = setsid()
 
     let placement = PlacementGate(
-      channel: channel, newCgroupNamespace: config.newNamespaceFlags & NamespaceKind.cgroup.cloneFlag != 0)
+      newCgroupNamespace: config.newNamespaceFlags & NamespaceKind.cgroup.cloneFlag != 0)
     if config.mode == .create {
       let rootfs = RootfsSetup(config: config, hookState: hookState, placement: placement)
       // Sets the hostname and sysctls too: they must be written before /proc/sys is
