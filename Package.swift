@@ -41,7 +41,11 @@ let package = Package(
     .executableTarget(name: "seccomp-probe", dependencies: ["Seccomp", "OCI", "CSeccompShim"]),
     .target(name: "Runtime", dependencies: ["OCI", "LinuxOS", "Cgroups", "Seccomp", "CBerth", "JSONCoding"]),
     .target(name: "RuntimeCommands", dependencies: ["Runtime", "OCI", "LinuxOS", "Cgroups", "Seccomp", "JSONCoding"]),
-    .executableTarget(name: "berth-runtime", dependencies: ["RuntimeCommands"]),
+    // Release: a fully static executable (see scripts/build-release.sh). A link flag here,
+    // not a -Xswiftc one, so switching products does not recompile every module.
+    .executableTarget(
+      name: "berth-runtime", dependencies: ["RuntimeCommands"],
+      linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]),
 
     // Images.
     .target(name: "Archive", dependencies: ["CArchive", "CISAL"]),

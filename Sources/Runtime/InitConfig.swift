@@ -17,7 +17,7 @@ public struct InitConfig: Codable, Sendable {
   /// The rootfs as the host sees it (absolute).
   public var rootfs: String
   /// The bundle's spec. Its `linux.seccomp` is usually left out: the parent compiles the
-  /// profile (`SeccompProgramCache`) and sends the program with `proceed`.
+  /// profile and sends the program (`seccompProgram`).
   public var spec: Spec
   /// The process to run (the spec's for create; the exec'd one for exec).
   public var process: OCI.Process
@@ -33,6 +33,12 @@ public struct InitConfig: Codable, Sendable {
   public var userNamespace: UserNamespaceMode
   /// The state hooks receive on stdin (pid filled in by init).
   public var hookState: ContainerState
+  /// Where cgroup hierarchies are mounted, found by the parent from the mountinfo it
+  /// reads anyway; nil: the init reads /proc/self/mountinfo itself (`CgroupMounts`).
+  public var cgroupMountPoints: [String]?
+  /// The container's seccomp filter, compiled by the parent (`SeccompProgramCache`); its
+  /// profile is then left out of `spec`.
+  public var seccompProgram: SeccompProgram?
 
   public enum UserNamespaceMode: String, Codable, Sendable {
     case none, create, join

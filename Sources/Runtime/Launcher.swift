@@ -2,7 +2,6 @@ import Cgroups
 import Glibc
 import LinuxOS
 import OCI
-import Seccomp
 
 /// Starts `berth-runtime init` from a protected handle on this binary and drives the
 /// handshake up to the point where the container process exists in its namespaces.
@@ -13,6 +12,11 @@ struct Launcher {
     let channel: SyncChannel
     /// Its `selfPlaced` came before stage 1's `childPID`.
     let selfPlacedReceived: Bool
+    /// `InitConfig.waitsForProceed`: false, and the process does not read a `proceed`.
+    let sendsProceed: Bool
+    /// Its `ready` came before `childPID` too (possible when it waits for no `proceed`:
+    /// stage 1 and the container process write to the same channel).
+    let readyReceived: Bool
 
     /// Waits until the container process reports it entered its cgroup (it places
     /// itself: a parent's move can block for an RCU grace period, ~10 ms on v1).
@@ -20,15 +24,17 @@ struct Launcher {
       if !selfPlacedReceived { _ = try channel.expect(.selfPlaced) }
     }
 
-    /// `proceed`, then `placed`: the order the container process reads them in. Callers
-    /// send `proceed` first so the process builds its rootfs while it is being placed; it
-    /// waits for `placed` only before what depends on the cgroup (its cgroup namespace).
-    /// `seccomp`, the compiled filter, goes with `proceed` (see `InitConfig.spec`).
-    func proceedAndPlace(alreadyPlaced: Bool = false, seccomp: SeccompProgram?) throws {
-      try channel.send(SyncMessage(.proceed, pid: pid, seccompFlags: seccomp?.flags))
-      if let seccomp { try channel.sendFrame(seccomp.instructions) }
+    /// `proceed` (when the process waits for it), then its `selfPlaced` off the channel,
+    /// so the next message read is `ready`. The process needs no answer to `selfPlaced`:
+    /// it entered its cgroup before saying so.
+    func proceedAndPlace(alreadyPlaced: Bool = false) throws {
+      if sendsProceed { try channel.send(SyncMessage(.proceed, pid: pid)) }
       if !alreadyPlaced { try ensurePlaced() }
-      try channel.send(SyncMessage(.placed))
+    }
+
+    /// Waits for the container process's `ready`, unless it already came.
+    func expectReady() throws {
+      if !readyReceived { _ = try channel.expect(.ready) }
     }
   }
 
@@ -37,32 +43,51 @@ struct Launcher {
     _ config: InitConfig, emptyLayer: String, fifoFD: Int32?, consoleSocketFD: Int32?,
     whileInitStarts prepare: () throws -> Void = {}
   ) throws -> Started {
+    try launch(
+      preservedFDs: config.preservedFDs, emptyLayer: emptyLayer, fifoFD: fifoFD, consoleSocketFD: consoleSocketFD,
+      makeConfig: { config }, whileInitStarts: prepare, whileInitForks: {})
+  }
+
+  /// `makeConfig` runs once init is spawned: building and sending the config overlaps
+  /// the init's exec and start-up instead of delaying them.
+  static func launch(
+    preservedFDs: Int, emptyLayer: String, fifoFD: Int32?, consoleSocketFD: Int32?,
+    makeConfig: () throws -> InitConfig, whileInitStarts prepare: () throws -> Void,
+    whileInitForks finish: () throws -> Void
+  ) throws -> Started {
     let (parentEnd, childEnd) = try FD.socketPair()
     defer { FD.close(childEnd) }
     let executable = try SelfExecutable.protectedHandle(emptyDirectory: emptyLayer)
     defer { FD.close(executable) }
     var fds: [Int32] = [0, 1, 2]
-    if config.preservedFDs > 0 { fds += (0..<Int32(config.preservedFDs)).map { 3 + $0 } }
+    if preservedFDs > 0 { fds += (0..<Int32(preservedFDs)).map { 3 + $0 } }
+    let syncFD = Int32(fds.count)
     fds += [childEnd, fifoFD ?? -1, consoleSocketFD ?? -1]
     PhaseTrace.mark("spawning init")
     let stageOne = try Processes.spawn(
       "/proc/self/exe", ["berth-runtime", "init"],
-      environment: ["\(InitProcess.syncFDVariable)=\(config.syncFD)"] + PhaseTrace.environment, fds: fds,
+      environment: ["\(InitProcess.syncFDVariable)=\(syncFD)"] + PhaseTrace.environment, fds: fds,
       execFD: executable)
     PhaseTrace.mark("init spawned")
     let channel = SyncChannel(fd: parentEnd)
     do {
-      try channel.send(config)
+      let config = try makeConfig()
+      guard config.syncFD == syncFD else { throw RuntimeError("init config: sync fd \(config.syncFD) ≠ \(syncFD)") }
+      try channel.sendConfig(config)
       // Work that needs no init (the cgroup's creation) overlaps its start-up.
       try prepare()
       PhaseTrace.mark("cgroup prepared")
       if config.mode == .create { try channel.send(SyncMessage(.cgroupReady)) }
+      try finish()
       var selfPlacedReceived = false
+      var readyReceived = false
       while true {
         let message = try channel.receive(SyncMessage.self)
         switch message.kind {
         case .selfPlaced:
           selfPlacedReceived = true
+        case .ready where !config.waitsForProceed:
+          readyReceived = true
         case .writeIDMaps:
           try writeIDMaps(pid: message.pid ?? stageOne, linux: config.spec.linux)
           try channel.send(SyncMessage(.done))
@@ -70,7 +95,8 @@ struct Launcher {
           _ = try? Processes.wait(stageOne)
           guard let pid = message.pid, pid > 0 else { throw RuntimeError("container init reported no pid") }
           return Started(
-            pid: pid, channel: channel, selfPlacedReceived: selfPlacedReceived)
+            pid: pid, channel: channel, selfPlacedReceived: selfPlacedReceived,
+            sendsProceed: config.waitsForProceed, readyReceived: readyReceived)
         case .failure:
           throw RuntimeError(message.message ?? "container init failed")
         default:

@@ -59,8 +59,6 @@ public struct Runtime: Sendable {
       try sys("chmod", fifo) { chmod(fifo, 0o622) }
       let fifoFD = try FD.open(fifo, O_PATH)
       defer { FD.close(fifoFD) }
-      let manager = try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
-      cgroup = manager
 
       let created = Timestamps.rfc3339Nano()
       var hookState = ContainerState(
@@ -68,19 +66,35 @@ public struct Runtime: Sendable {
         created: created, owner: "", annotations: spec.annotations)
       let consoleFD = try consoleSocketFD ?? options.consoleSocket.map { try ConsoleSocket.connect($0) }
       defer { if consoleSocketFD == nil, let consoleFD { FD.close(consoleFD) } }
-      let (initSpec, seccomp) = try InitConfig.splittingSeccomp(
-        from: spec, cache: SeccompProgramCache(root: store.root))
-      let config = InitConfig(
-        mode: .create, id: id, bundle: bundle, rootfs: rootfs, spec: initSpec, process: process,
-        cgroup: manager.placement, hasConsoleSocket: consoleFD != nil, preservedFDs: options.preserveFDs,
-        joinNamespaces: plan.joins, newNamespaceFlags: plan.newFlags, userNamespace: plan.user,
-        hookState: hookState)
+      // The cgroup is found, the seccomp program looked up and the config built while
+      // init starts.
       let started = try Launcher.launch(
-        config, emptyLayer: store.emptyLayer, fifoFD: fifoFD, consoleSocketFD: consoleFD
+        preservedFDs: options.preserveFDs, emptyLayer: store.emptyLayer, fifoFD: fifoFD, consoleSocketFD: consoleFD,
+        makeConfig: {
+          // One read of mountinfo serves the placement and the init's /sys/fs/cgroup mount.
+          let mountInfo = try Files.readString("/proc/self/mountinfo")
+          let manager = Cgroups.manager(
+            placement: try Cgroups.placement(
+              cgroupsPath: spec.linux?.cgroupsPath, containerID: id, mountInfo: mountInfo,
+              procCgroup: try Files.readString("/proc/self/cgroup")))
+          cgroup = manager
+          let (initSpec, seccomp) = try InitConfig.splittingSeccomp(
+            from: spec, cache: SeccompProgramCache(root: store.root))
+          return InitConfig(
+            mode: .create, id: id, bundle: bundle, rootfs: rootfs, spec: initSpec, process: process,
+            cgroup: manager.placement, hasConsoleSocket: consoleFD != nil, preservedFDs: options.preserveFDs,
+            joinNamespaces: plan.joins, newNamespaceFlags: plan.newFlags, userNamespace: plan.user,
+            hookState: hookState, cgroupMountPoints: CgroupMounts.cgroupMountPoints(mountInfo: mountInfo),
+            seccompProgram: seccomp)
+        }
       ) {
-        try manager.create()
-        try manager.apply(DeviceNodes.withDefaultRules(spec.linux?.resources, devices: spec.linux?.devices ?? []))
+        try cgroup?.create()
+      } whileInitForks: {
+        // Limits apply once the cgroup exists, before the container's program can run (as
+        // runc, which sets them even later): the init need not wait for these writes.
+        try cgroup?.apply(DeviceNodes.withDefaultRules(spec.linux?.resources, devices: spec.linux?.devices ?? []))
       }
+      guard let manager = cgroup else { throw RuntimeError("container init started without a cgroup") }
       launchedPID = started.pid
       PhaseTrace.mark("container process forked")
       defer { FD.close(started.channel.fd) }
@@ -92,16 +106,16 @@ public struct Runtime: Sendable {
       let runtimeHooks = (spec.hooks?.prestart ?? []) + (spec.hooks?.createRuntime ?? [])
       if runtimeHooks.isEmpty {
         // Placement and the state write overlap the container process building its rootfs.
-        try started.proceedAndPlace(seccomp: seccomp)
+        try started.proceedAndPlace()
         try store.save(record)
       } else {
         // Hooks see a container in its cgroup, and may ask the runtime for its state.
         try started.ensurePlaced()
         try store.save(record)
         try HookRunner.run(runtimeHooks, phase: "createRuntime", state: hookState)
-        try started.proceedAndPlace(alreadyPlaced: true, seccomp: seccomp)
+        try started.proceedAndPlace(alreadyPlaced: true)
       }
-      _ = try started.channel.expect(SyncMessage.Kind.ready)
+      try started.expectReady()
       PhaseTrace.mark("ready")
       if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: started.pid) }
       return Created(record: record)

@@ -32,11 +32,11 @@ extension Runtime {
       mode: .exec, id: id, bundle: record.bundle, rootfs: record.rootfs, spec: initSpec,
       process: options.process, cgroup: record.cgroup, hasConsoleSocket: consoleFD != nil,
       preservedFDs: options.preserveFDs, joinNamespaces: plan.joins, newNamespaceFlags: 0,
-      userNamespace: plan.user, hookState: hookState)
+      userNamespace: plan.user, hookState: hookState, seccompProgram: seccomp)
     let started = try Launcher.launch(config, emptyLayer: store.emptyLayer, fifoFD: nil, consoleSocketFD: consoleFD)
     defer { FD.close(started.channel.fd) }
     do {
-      try started.proceedAndPlace(seccomp: seccomp)
+      try started.proceedAndPlace()
       _ = try started.channel.expect(.ready)
     } catch {
       Glibc.kill(started.pid, SIGKILL)

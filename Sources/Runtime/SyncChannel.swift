@@ -15,10 +15,9 @@ public struct SyncMessage: Codable, Sendable, Equatable {
     case childPID
     /// container process → parent: I put myself into my cgroup.
     case selfPlaced
-    /// parent → container process: createRuntime hooks done; set up the rootfs.
+    /// parent → container process: createRuntime hooks done; set up the rootfs
+    /// (sent only when it waits for it: `InitConfig.waitsForProceed`).
     case proceed
-    /// parent → container process: you are in your cgroup now.
-    case placed
     /// container process → parent: created, blocked on the exec fifo (or, for exec, about to exec).
     case ready
     /// either side: something failed; `message` says what.
@@ -28,19 +27,16 @@ public struct SyncMessage: Codable, Sendable, Equatable {
   public var kind: Kind
   public var pid: Int32?
   public var message: String?
-  /// On `proceed`: the container's compiled seccomp program follows as a raw frame
-  /// (`SyncChannel.sendFrame`), to be loaded with these SECCOMP_FILTER_FLAG_* bits.
-  public var seccompFlags: UInt32?
 
-  public init(_ kind: Kind, pid: Int32? = nil, message: String? = nil, seccompFlags: UInt32? = nil) {
+  public init(_ kind: Kind, pid: Int32? = nil, message: String? = nil) {
     self.kind = kind
     self.pid = pid
     self.message = message
-    self.seccompFlags = seccompFlags
   }
 }
 
-/// Length-prefixed JSON frames over a unix stream socket.
+/// Length-prefixed frames over a unix stream socket: JSON, except the init's config
+/// (`InitConfig+Binary`).
 public struct SyncChannel {
   public let fd: Int32
   public init(fd: Int32) { self.fd = fd }
@@ -53,16 +49,15 @@ public struct SyncChannel {
     try JSON.decode(T.self, from: try receiveFrame())
   }
 
-  /// One length-prefixed frame of raw bytes (what `send` wraps JSON in).
-  public func sendFrame(_ body: [UInt8]) throws {
-    let length = UInt32(body.count)
+  func sendFrame(_ body: [UInt8]) throws {
+    guard let length = UInt32(exactly: body.count) else { throw RuntimeError("sync message too large") }
     let header: [UInt8] = [
       UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff),
     ]
     try FD.write(fd, header + body)
   }
 
-  public func receiveFrame() throws -> [UInt8] {
+  func receiveFrame() throws -> [UInt8] {
     let header = try readExactly(4)
     let length = header.reduce(0) { ($0 << 8) | Int($1) }
     guard length <= 64 << 20 else { throw RuntimeError("sync message too large: \(length) bytes") }

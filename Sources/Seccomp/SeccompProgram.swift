@@ -6,7 +6,7 @@ import Glibc
 /// costs ~10 ms for Docker's default profile; the program is the same every time for
 /// the same profile, so the runtime compiles it once and caches it
 /// (`SeccompProgramCache` in the runtime), and the container's init only loads it.
-public struct SeccompProgram: Sendable, Equatable {
+public struct SeccompProgram: Codable, Sendable, Equatable {
   /// The `struct sock_filter` array, 8 bytes per instruction, in host byte order.
   public var instructions: [UInt8]
   /// `SECCOMP_FILTER_FLAG_*` from the spec's `flags`.
@@ -29,6 +29,14 @@ public struct SeccompProgram: Sendable, Equatable {
     }
     self.instructions = instructions
     self.flags = flags
+  }
+
+  /// Decoding checks the shape as `init(instructions:flags:)` does.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    try self.init(
+      instructions: try container.decode([UInt8].self, forKey: .instructions),
+      flags: try container.decode(UInt32.self, forKey: .flags))
   }
 
   /// Installs the program on the calling thread, as `seccomp_load` would.

@@ -21,14 +21,19 @@ enum CgroupMounts {
     }
     // v1 and hybrid: a tmpfs holding one bind mount per hierarchy, of this container's cgroup.
     try Mounts.mount(source: "tmpfs", target: destination, type: "tmpfs", flags: flags, data: "mode=755")
-    let mountPoints = cgroupMountPoints(mountInfo: (try? Files.readString("/proc/self/mountinfo")) ?? "")
+    let mountPoints =
+      config.cgroupMountPoints ?? cgroupMountPoints(mountInfo: (try? Files.readString("/proc/self/mountinfo")) ?? "")
     // As runc on hybrid hosts: only the v1 hierarchies; the tmpfs itself stays writable.
     for (controller, path) in config.cgroup.paths.sorted(by: { $0.key < $1.key }) where controller != "unified" {
       guard let mountPoint = hierarchyMountPoint(containing: path, mountPoints: mountPoints) else { continue }
       let name = String(mountPoint.split(separator: "/").last ?? "")
       let target = destination + "/" + name
-      if Files.exists(target) { continue }
-      try Files.makeDirectories(target)
+      // One mkdir, not exists + mkdir -p (3 calls): this runs per hierarchy on every start.
+      // The parent is the fresh tmpfs; an existing directory is a co-mounted hierarchy's.
+      guard mkdir(target, 0o755) == 0 else {
+        if errno == EEXIST { continue }
+        throw SystemError("mkdir", errno: errno, target)
+      }
       try bind(path, target, readOnly: readOnly != 0)
     }
   }
@@ -46,7 +51,7 @@ enum CgroupMounts {
   /// Where cgroup and cgroup2 file systems are mounted, parsed once: this runs on every
   /// container start, and string searching per line per hierarchy cost milliseconds.
   static func cgroupMountPoints(mountInfo: String) -> [String] {
-    mountInfo.split(separator: "\n").compactMap { line in
+    MountInfoEntry.lines(mountInfo).compactMap { line in
       guard let entry = MountInfoEntry(line: line), entry.fsType.hasPrefix("cgroup") else { return nil }
       return entry.mountPoint
     }

@@ -17,7 +17,7 @@ public enum InitProcess {
     }
     let channel = SyncChannel(fd: fd)
     do {
-      let config = try channel.receive(InitConfig.self)
+      let config = try channel.receiveConfig()
       PhaseTrace.mark("init: config received")
       try stageOne(config, channel)
     } catch {
@@ -28,6 +28,9 @@ public enum InitProcess {
 
   /// Joins and creates namespaces, then forks the container process.
   static func stageOne(_ config: InitConfig, _ channel: SyncChannel) throws -> Never {
+    // While the parent makes the cgroup (`EarlyNamespaces`).
+    let early = EarlyNamespaces.flags(newNamespaceFlags: config.newNamespaceFlags, userNamespace: config.userNamespace)
+    if early != 0 { try Namespaces.unshare(early) }
     // Opened as host root in the host's mount namespace, before anything below changes that.
     // The container process enters its cgroup itself (`CgroupSelfPlacement`); for create
     // the parent makes the cgroup while this process starts, and says when it exists.
@@ -61,7 +64,7 @@ public enum InitProcess {
       try sys("setresuid") { berth_setresuid(0, 0, 0) }
     }
     // The cgroup namespace waits until the container process is in its cgroup (stage 2).
-    var flags = config.newNamespaceFlags & ~NamespaceKind.user.cloneFlag & ~NamespaceKind.cgroup.cloneFlag
+    var flags = config.newNamespaceFlags & ~NamespaceKind.user.cloneFlag & ~NamespaceKind.cgroup.cloneFlag & ~early
     // The fork makes the pid namespace (`CgroupSelfPlacement.fork`).
     let newPIDNamespace = flags & NamespaceKind.pid.cloneFlag != 0
     if newPIDNamespace { flags &= ~NamespaceKind.pid.cloneFlag }
@@ -106,17 +109,15 @@ public enum InitProcess {
   static func stageTwo(_ config: InitConfig, _ channel: SyncChannel) throws -> Never {
     // A closed channel must give EPIPE, not kill us; restored before execve.
     signal(SIGPIPE, SIG_IGN)
-    let proceed = try channel.expect(.proceed)
-    let compiledSeccomp = try SeccompLoader.receive(with: proceed, over: channel)
-    PhaseTrace.mark("init: proceed")
     var hookState = config.hookState
-    hookState.pid = proceed.pid ?? 0
+    if config.waitsForProceed { hookState.pid = try channel.expect(.proceed).pid ?? 0 }
+    PhaseTrace.mark("init: proceed")
     let process = config.process
     _ = umask(0)
     _ = setsid()
 
     let placement = PlacementGate(
-      channel: channel, newCgroupNamespace: config.newNamespaceFlags & NamespaceKind.cgroup.cloneFlag != 0)
+      newCgroupNamespace: config.newNamespaceFlags & NamespaceKind.cgroup.cloneFlag != 0)
     if config.mode == .create {
       let rootfs = RootfsSetup(config: config, hookState: hookState, placement: placement)
       // Sets the hostname and sysctls too: they must be written before /proc/sys is
@@ -147,7 +148,7 @@ public enum InitProcess {
     try closeInheritedFDs(keepingThrough: 2 + Int32(config.preservedFDs), config: config)
     try WorkingDirectory.enter(process.cwd)
 
-    let seccomp = try compiledSeccomp ?? config.spec.linux?.seccomp.map { try SeccompLoader.build($0) }
+    let seccomp = try config.seccompProgram ?? config.spec.linux?.seccomp.map { try SeccompLoader.build($0) }
     let noNewPrivileges = process.noNewPrivileges == true
     // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before dropping caps.
     if !noNewPrivileges, let seccomp { try seccomp.load() }
