@@ -54,16 +54,34 @@ extension Engine {
       let ctx = specContext(record)
       let cfg = config
       let imageStore = images
-      // Rootfs, spec and shim launch (the runtime's create) off the actor.
+      // Rootfs, spec and shim launch (the runtime's create) off the actor. The shim is
+      // spawned first: its start-up overlaps the rootfs mount and the bundle.
       let process = try await BlockingThread.run { () throws -> ShimProcess in
         let rootfs = Engine.rootfs(dir)
-        try Engine.restoreNetworkFiles(dir: dir, settings: settings)
-        try Files.makeDirectories(rootfs, mode: 0o755)
-        let mounts = try imageStore.snapshots.mounts(Engine.snapshotKey(record.id))
-        try mounts.mount(at: rootfs, volatile: settings.autoRemove)
-        PhaseTrace.mark("d: rootfs mounted")
+        let stateDir = cfg.shimState(record.id)
+        try? Files.removeTree(stateDir)
+        let shim = try ShimClient.spawn(
+          ShimConfig(
+            id: record.id, bundle: dir, runtime: cfg.runtimeBinary, runtimeRoot: cfg.runtimeRoot,
+            stateDir: stateDir, logPath: record.logPath, terminal: settings.tty, openStdin: settings.openStdin,
+            stdinOnce: settings.stdinOnce,
+            // berthd's specs have no poststart hooks (checked below), so opening the exec
+            // fifo is all a start takes.
+            execFifo: ExecFifo.path(runtimeRoot: cfg.runtimeRoot, id: record.id)),
+          shimBinary: cfg.shimBinary)
+        var mounted = false
         do {
+          try Engine.restoreNetworkFiles(dir: dir, settings: settings)
+          try Files.makeDirectories(rootfs, mode: 0o755)
+          let mounts = try imageStore.snapshots.mounts(Engine.snapshotKey(record.id))
+          try mounts.mount(at: rootfs, volatile: settings.autoRemove)
+          mounted = true
+          PhaseTrace.mark("d: rootfs mounted")
           var spec = try SpecBuilder.build(settings, context: ctx)
+          guard (spec.hooks?.poststart ?? []).isEmpty else {
+            throw DaemonError.system(
+              "poststart hooks need the runtime's start, and the shim starts through the exec fifo")
+          }
           spec.root?.path = rootfs
           if let cwd = spec.process?.cwd, cwd != "/" {
             try? Files.makeDirectories(try RootedPath.resolve(root: rootfs, cwd))
@@ -73,18 +91,10 @@ extension Engine {
           // Rewritten at every start and read only by this start's runtime create: no fsync.
           try Files.writeAtomically(dir + "/config.json", Array(try enc.encode(spec)), durable: false)
           PhaseTrace.mark("d: bundle written")
-          let stateDir = cfg.shimState(record.id)
-          try? Files.removeTree(stateDir)
-          return try ShimClient.launch(
-            ShimConfig(
-              id: record.id, bundle: dir, runtime: cfg.runtimeBinary, runtimeRoot: cfg.runtimeRoot,
-              stateDir: stateDir, logPath: record.logPath, terminal: settings.tty, openStdin: settings.openStdin,
-              stdinOnce: settings.stdinOnce,
-              execFifo: (spec.hooks?.poststart ?? []).isEmpty
-                ? ExecFifo.path(runtimeRoot: cfg.runtimeRoot, id: record.id) : nil),
-            shimBinary: cfg.shimBinary)
+          return try shim.proceed()
         } catch {
-          try? SnapshotMount.unmount(rootfs, detach: true)
+          shim.abandon()
+          if mounted { try? SnapshotMount.unmount(rootfs, detach: true) }
           throw error
         }
       }

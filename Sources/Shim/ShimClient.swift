@@ -21,12 +21,18 @@ public struct ShimClient: Sendable {
 
   /// Writes `shim.json`, starts the shim (which outlives the caller), and returns once
   /// the container is created; throws the runtime's create error otherwise.
+  public static func launch(_ config: ShimConfig, shimBinary: String) throws -> ShimProcess {
+    try spawn(config, shimBinary: shimBinary).proceed()
+  }
+
+  /// Writes `shim.json` and starts the shim, which sets itself up and then waits: the
+  /// caller prepares the bundle meanwhile and calls `proceed` (or `abandon`).
   ///
   /// The shim is started directly, in a session of its own, and stays the caller's child:
   /// `ChildReaper` collects its exit. (Going through a process that re-spawns it and exits
   /// cost one more process start on every container start.) A caller that dies leaves the
   /// shim to init or the nearest subreaper, which is what lets containers outlive berthd.
-  public static func launch(_ config: ShimConfig, shimBinary: String) throws -> ShimProcess {
+  public static func spawn(_ config: ShimConfig, shimBinary: String) throws -> PendingShim {
     let paths = ShimPaths(stateDir: config.stateDir)
     try Files.makeDirectories(config.stateDir, mode: 0o711)
     // Not fsynced: the exec root's state does not outlive a reboot (see ShimDaemon.setUp).
@@ -35,29 +41,20 @@ public struct ShimClient: Sendable {
     unlink(paths.exitStatus)
     var opened: [Int32] = []
     defer { for fd in opened { FD.close(fd) } }
-    let pipe = try FD.pipe()
-    opened += [pipe.read, pipe.write]
+    let report = try FD.pipe()
+    opened += [report.read, report.write]
+    let go = try FD.pipe()
+    opened += [go.read, go.write]
     let devNull = try FD.open("/dev/null", O_RDWR)
     opened.append(devNull)
     let shimLog = try FD.open(paths.shimLog, O_WRONLY | O_CREAT | O_APPEND, mode: 0o640)
     opened.append(shimLog)
-    let spawned = try Processes.spawn(
+    let pid = try Processes.spawn(
       shimBinary, ["berth-shim", "--state-dir", config.stateDir], environment: RuntimeInvoker.environment,
-      fds: [devNull, devNull, shimLog, pipe.write], newSession: true, workingDirectory: config.stateDir)
-    // Only the shim may hold the write end now: its report, then EOF, end the read below.
-    FD.close(pipe.write)
-    opened.removeAll { $0 == pipe.write }
-    let bytes = try FD.readAll(pipe.read)
-    ChildReaper.shared.adopt(spawned)
-    guard !bytes.isEmpty else {
-      throw ShimError.unavailable("berth-shim exited without reporting; see \(paths.shimLog)")
-    }
-    let report = try JSON.decode(ShimLaunchReport.self, from: bytes)
-    if let error = report.error { throw ShimError.runtime(error) }
-    guard let pid = report.shimPid, let initPid = report.initPid else {
-      throw ShimError.protocolViolation("launch report without pids")
-    }
-    return ShimProcess(pid: pid, initPid: initPid, stateDir: config.stateDir)
+      fds: [devNull, devNull, shimLog, report.write, go.read], newSession: true, workingDirectory: config.stateDir)
+    // Kept: the read end of the report and the write end of the go pipe.
+    opened.removeAll { $0 == report.read || $0 == go.write }
+    return PendingShim(pid: pid, paths: paths, reportFD: report.read, goFD: go.write)
   }
 
   /// Runs `runtime start`: the container's process begins.

@@ -13,6 +13,9 @@ import LinuxOS
 public enum ShimCommand {
   /// The fd over which the shim reports readiness.
   static let readinessFD: Int32 = 3
+  /// When open: the shim sets itself up, then waits for one byte here before it creates
+  /// the container (`ShimClient.spawn` / `PendingShim.proceed`); EOF means give up.
+  static let goFD: Int32 = 4
 
   public static func main(_ arguments: [String]) -> Never {
     PhaseTrace.mark("shim: main")
@@ -23,7 +26,8 @@ public enum ShimCommand {
     }
     let stateDir = rest[stateIndex + 1]
     if rest.first == "launch" { launchHelper(stateDir: stateDir, hold: rest.contains("--hold")) }
-    ShimDaemon.main(stateDir: stateDir, readinessFD: isOpen(readinessFD) ? readinessFD : -1)
+    ShimDaemon.main(
+      stateDir: stateDir, readinessFD: isOpen(readinessFD) ? readinessFD : -1, goFD: isOpen(goFD) ? goFD : -1)
   }
 
   static let usage = """

@@ -29,14 +29,21 @@ final class ShimDaemon {
   }
 
   /// Runs the shim whose state directory is `stateDir`; `readinessFD` (or -1) gets the
-  /// `ShimLaunchReport`.
-  static func main(stateDir: String, readinessFD: Int32) -> Never {
+  /// `ShimLaunchReport`. With a `goFD`, the container is created only once a byte
+  /// arrives there: berthd starts the shim while it still prepares the bundle.
+  static func main(stateDir: String, readinessFD: Int32, goFD: Int32) -> Never {
     let daemon: ShimDaemon
     do {
       let bytes = try Files.read(ShimPaths(stateDir: stateDir).config)
       daemon = try ShimDaemon(config: try JSON.decode(ShimConfig.self, from: bytes))
       try daemon.setUp()
       PhaseTrace.mark("shim: set up")
+      if goFD >= 0 {
+        let go = (try? FD.read(goFD, max: 1)) ?? []
+        FD.close(goFD)
+        guard !go.isEmpty else { throw ShimError.unavailable("berthd gave up before the container was created") }
+        PhaseTrace.mark("shim: go")
+      }
       let initProcess = try daemon.createInit()
       PhaseTrace.mark("shim: runtime created the container")
       report(ShimLaunchReport(shimPid: getpid(), initPid: initProcess.pid), to: readinessFD)

@@ -1,15 +1,18 @@
 /// # berth-shim: process model and socket protocol
 ///
-/// berthd starts one `berth-shim` per container with `ShimClient.launch`. The shim must
+/// berthd starts one `berth-shim` per container with `ShimClient.spawn` (then
+/// `PendingShim.proceed`; `ShimClient.launch` does both). The shim must
 /// outlive berthd, and nothing may `fork()` from Swift, so it is spawned (posix_spawn):
 ///
 /// 1. berthd writes `<stateDir>/shim.json` (`ShimConfig`) and spawns
 ///    `berth-shim --state-dir D` in a new session, stdin/stdout on /dev/null, stderr
-///    appended to `D/shim.log`, with a CLOEXEC pipe's write end as fd 3. No parent-death
+///    appended to `D/shim.log`, a CLOEXEC pipe's write end as fd 3 (the report) and another
+///    pipe's read end as fd 4 (the go: the shim sets itself up while berthd mounts the
+///    rootfs and writes the bundle, then waits for one byte there; EOF means give up). No parent-death
 ///    signal: when berthd dies the shim is reparented (to init or the nearest subreaper)
 ///    and carries on. While berthd lives, its `ChildReaper` collects the shim's exit.
 /// 2. The shim becomes a child subreaper, blocks every signal into a signalfd,
-///    writes `shim.pid`, listens on `shim.sock`, makes the container's stdio (pipes, or a
+///    writes `shim.pid`, listens on `shim.sock`, waits for the go, makes the container's stdio (pipes, or a
 ///    console socket that receives the pty master), runs `berth-runtime create`, and
 ///    writes one JSON `ShimLaunchReport` (its pid and the init pid, or the create error
 ///    read from the runtime's `log.json`) to fd 3 and closes it. berthd reads that pipe

@@ -267,4 +267,34 @@ struct ShimLifecycleTests {
     }
     #expect(try box.client.wait().exitCode == 137)
   }
+
+  /// berthd spawns the shim before the bundle exists and says go once it is written.
+  @Test func aSpawnedShimCreatesOnlyOnGo() throws {
+    let box = try ShimSandbox("go")
+    defer { box.cleanup() }
+    let pending = try ShimClient.spawn(box.config(), shimBinary: ShimFixtures.shimBinary)
+    box.shimPIDs.append(pending.pid)
+    // The shim is up and waiting: no container yet, and the bundle is written only now.
+    #expect(ShimFixtures.eventually { FileManager.default.fileExists(atPath: box.stateDir + "/shim.sock") })
+    #expect(!FileManager.default.fileExists(atPath: box.runtimeRoot + "/" + box.id))
+    try box.writeSpec(["sh", "-c", "echo after-go"])
+    let shim = try pending.proceed()
+    #expect(shim.pid == pending.pid)
+    try box.client.start()
+    #expect(try box.client.wait().exitCode == 0)
+    #expect(try box.logEntries().map(\.log) == ["after-go\n"])
+  }
+
+  @Test func anAbandonedShimExitsWithoutCreating() throws {
+    let box = try ShimSandbox("abandon")
+    defer { box.cleanup() }
+    try box.writeSpec(["true"])
+    let pending = try ShimClient.spawn(box.config(), shimBinary: ShimFixtures.shimBinary)
+    box.shimPIDs.append(pending.pid)
+    pending.abandon()
+    #expect(ShimFixtures.eventually { !FileManager.default.fileExists(atPath: "/proc/\(pending.pid)") })
+    #expect(!FileManager.default.fileExists(atPath: box.runtimeRoot + "/" + box.id))
+    #expect(!FileManager.default.fileExists(atPath: box.stateDir + "/shim.sock"))
+    #expect(!FileManager.default.fileExists(atPath: box.stateDir + "/shim.pid"))
+  }
 }
