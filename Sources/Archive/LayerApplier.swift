@@ -57,6 +57,7 @@ public enum LayerApplier {
       }
       try reader.drain()
     } catch {
+      applier.cancel()
       // The producer's error (bomb bound, corrupt compression) explains a parse failure best.
       if let e = source.error { throw e }
       throw error
