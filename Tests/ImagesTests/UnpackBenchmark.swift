@@ -1,6 +1,13 @@
 // Unpack benchmark (bench/unpack/run.sh): Berth's LayerApplier vs `tar -xzf` vs
 // `gzip -dc >/dev/null` on the same layer, interleaved runs, medians and ratios.
 // Runs only when BERTH_BENCH_LAYER names a tar.gz.
+//
+// The trees are removed after the last run, not between runs: on ext4 without a journal
+// (this VM's root) the kernel skips inodes freed in the last 1–6 minutes with a linear
+// scan per new inode (ialloc.c recently_deleted()), so deleting 15k inodes before a run
+// makes whoever creates inodes next pay a quadratic cost. BERTH_BENCH_CHURN=1 restores the
+// old delete-between-runs loop to measure that case. Berth and tar swap order each run.
+// BERTH_BENCH_WRITERS sets LayerApplyOptions.writerThreads (0: the parser writes files).
 import Archive
 import ContentStore
 import Foundation
@@ -14,34 +21,55 @@ struct UnpackBenchmark {
     let layer = env["BERTH_BENCH_LAYER"] ?? ""
     let runs = Int(env["BERTH_BENCH_RUNS"] ?? "5") ?? 5
     let work = env["BERTH_BENCH_DIR"] ?? "/var/tmp"
+    let churn = env["BERTH_BENCH_CHURN"] == "1"
+    var options = LayerApplyOptions()
+    if let w = env["BERTH_BENCH_WRITERS"].flatMap({ Int($0) }) { options.writerThreads = w }
     var times: [String: [Double]] = ["berth": [], "tar": [], "gzip": []]
     func clock(_ body: () throws -> Void) rethrows -> Double {
       let t0 = DispatchTime.now().uptimeNanoseconds
       try body()
       return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
     }
+    var made: [String] = []
+    defer { for d in made { removeTree(d) } }
     for i in 0..<runs {
       let dir = "\(work)/berth-bench-\(getpid())-\(i)"
-      defer {
-        removeTree(dir)
-        removeTree(dir + "-tar")
-      }
+      made += [dir, dir + "-tar"]
       try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
       try FileManager.default.createDirectory(
         atPath: dir + "-tar", withIntermediateDirectories: true)
       times["gzip", default: []].append(
         try clock { try run(["sh", "-c", "gzip -dc '\(layer)' >/dev/null"]) })
-      times["berth", default: []].append(
-        try clock {
-          let h = SHA256Hasher()
-          try LayerApplier.apply(path: layer, into: dir) { h.update($0) }
-          _ = h.finalize()
-        })
-      times["tar", default: []].append(
-        try clock { try run(["tar", "-xzf", layer, "-C", dir + "-tar"]) })
+      func berth() throws {
+        times["berth", default: []].append(
+          try clock {
+            let h = SHA256Hasher()
+            try LayerApplier.apply(path: layer, into: dir, options: options) { h.update($0) }
+            _ = h.finalize()
+          })
+      }
+      func tar() throws {
+        times["tar", default: []].append(
+          try clock { try run(["tar", "-xzf", layer, "-C", dir + "-tar"]) })
+      }
+      if i % 2 == 0 {
+        try berth()
+        try tar()
+      } else {
+        try tar()
+        try berth()
+      }
+      if churn {
+        removeTree(dir)
+        removeTree(dir + "-tar")
+      }
     }
     func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
     func fastest(_ v: [Double]) -> Double { v.min() ?? 0 }
+    let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
+    print(
+      "unpack bench: churn \(churn ? "on" : "off"), writer threads \(options.writerThreads),"
+        + " load average \(load.prefix(14))")
     for (label, pick) in [("medians", median), ("minimums", fastest)] {
       let b = pick(times["berth"] ?? [0])
       let t = pick(times["tar"] ?? [0])
@@ -51,5 +79,11 @@ struct UnpackBenchmark {
         b, t, g, b / g, b / t)
       print("unpack bench (\(runs) runs, \(label)): \(figures)")
     }
+    let each = (0..<runs).map { i in
+      String(
+        format: "%.2f/%.2f/%.2f", times["berth"]?[i] ?? 0, times["tar"]?[i] ?? 0,
+        times["gzip"]?[i] ?? 0)
+    }
+    print("unpack bench runs (berth/tar/gzip s): \(each.joined(separator: " "))")
   }
 }
