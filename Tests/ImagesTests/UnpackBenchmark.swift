@@ -7,7 +7,8 @@
 // scan per new inode (ialloc.c recently_deleted()), so deleting 15k inodes before a run
 // makes whoever creates inodes next pay a quadratic cost. BERTH_BENCH_CHURN=1 restores the
 // old delete-between-runs loop to measure that case. Berth and tar swap order each run.
-// BERTH_BENCH_WRITERS sets LayerApplyOptions.writerThreads (0: the parser writes files).
+// BERTH_BENCH_WRITERS=0,1 times Berth with each number of writer threads in every run
+// (their order alternates too).
 import Archive
 import ContentStore
 import Foundation
@@ -22,9 +23,9 @@ struct UnpackBenchmark {
     let runs = Int(env["BERTH_BENCH_RUNS"] ?? "5") ?? 5
     let work = env["BERTH_BENCH_DIR"] ?? "/var/tmp"
     let churn = env["BERTH_BENCH_CHURN"] == "1"
-    var options = LayerApplyOptions()
-    if let w = env["BERTH_BENCH_WRITERS"].flatMap({ Int($0) }) { options.writerThreads = w }
-    var times: [String: [Double]] = ["berth": [], "tar": [], "gzip": []]
+    let writerConfigs = (env["BERTH_BENCH_WRITERS"] ?? "\(LayerApplyOptions().writerThreads)")
+      .split(separator: ",").compactMap { Int($0) }
+    var times: [String: [Double]] = [:]
     func clock(_ body: () throws -> Void) rethrows -> Double {
       let t0 = DispatchTime.now().uptimeNanoseconds
       try body()
@@ -33,24 +34,30 @@ struct UnpackBenchmark {
     var made: [String] = []
     defer { for d in made { removeTree(d) } }
     for i in 0..<runs {
-      let dir = "\(work)/berth-bench-\(getpid())-\(i)"
-      made += [dir, dir + "-tar"]
-      try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-      try FileManager.default.createDirectory(
-        atPath: dir + "-tar", withIntermediateDirectories: true)
+      let base = "\(work)/berth-bench-\(getpid())-\(i)"
+      let dirs = writerConfigs.map { base + "-w\($0)" }
+      made += dirs + [base + "-tar"]
+      for d in made.suffix(dirs.count + 1) {
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+      }
       times["gzip", default: []].append(
         try clock { try run(["sh", "-c", "gzip -dc '\(layer)' >/dev/null"]) })
       func berth() throws {
-        times["berth", default: []].append(
-          try clock {
-            let h = SHA256Hasher()
-            try LayerApplier.apply(path: layer, into: dir, options: options) { h.update($0) }
-            _ = h.finalize()
-          })
+        let pairs = Array(zip(writerConfigs, dirs))
+        for (w, dir) in i % 2 == 0 ? pairs : pairs.reversed() {
+          var options = LayerApplyOptions()
+          options.writerThreads = w
+          times["berth w\(w)", default: []].append(
+            try clock {
+              let h = SHA256Hasher()
+              try LayerApplier.apply(path: layer, into: dir, options: options) { h.update($0) }
+              _ = h.finalize()
+            })
+        }
       }
       func tar() throws {
         times["tar", default: []].append(
-          try clock { try run(["tar", "-xzf", layer, "-C", dir + "-tar"]) })
+          try clock { try run(["tar", "-xzf", layer, "-C", base + "-tar"]) })
       }
       if i % 2 == 0 {
         try berth()
@@ -59,31 +66,25 @@ struct UnpackBenchmark {
         try tar()
         try berth()
       }
-      if churn {
-        removeTree(dir)
-        removeTree(dir + "-tar")
-      }
+      if churn { for d in made.suffix(dirs.count + 1) { removeTree(d) } }
     }
     func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
     func fastest(_ v: [Double]) -> Double { v.min() ?? 0 }
     let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
-    print(
-      "unpack bench: churn \(churn ? "on" : "off"), writer threads \(options.writerThreads),"
-        + " load average \(load.prefix(14))")
+    print("unpack bench: churn \(churn ? "on" : "off"), load average \(load.prefix(14))")
     for (label, pick) in [("medians", median), ("minimums", fastest)] {
-      let b = pick(times["berth"] ?? [0])
       let t = pick(times["tar"] ?? [0])
       let g = pick(times["gzip"] ?? [0])
-      let figures = String(
-        format: "berth %.3fs  tar -xzf %.3fs  gzip -dc %.3fs  berth/gzip %.2fx  berth/tar %.2fx",
-        b, t, g, b / g, b / t)
-      print("unpack bench (\(runs) runs, \(label)): \(figures)")
+      for w in writerConfigs {
+        let b = pick(times["berth w\(w)"] ?? [0])
+        let figures = String(
+          format: "berth %.3fs  tar -xzf %.3fs  gzip -dc %.3fs  berth/gzip %.2fx  berth/tar %.2fx",
+          b, t, g, b / g, b / t)
+        print("unpack bench (\(runs) runs, \(label), writer threads \(w)): \(figures)")
+      }
     }
-    let each = (0..<runs).map { i in
-      String(
-        format: "%.2f/%.2f/%.2f", times["berth"]?[i] ?? 0, times["tar"]?[i] ?? 0,
-        times["gzip"]?[i] ?? 0)
+    for (k, v) in times.sorted(by: { $0.key < $1.key }) {
+      print("unpack bench runs, \(k): " + v.map { String(format: "%.2f", $0) }.joined(separator: " "))
     }
-    print("unpack bench runs (berth/tar/gzip s): \(each.joined(separator: " "))")
   }
 }
