@@ -34,6 +34,10 @@ final class DecompressingSource: @unchecked Sendable {
   private(set) var compressedBytes: Int64 = 0
   private(set) var expandedBytes: Int64 = 0
 
+  /// Sees every expanded byte in order, on the producer thread (set before `start`), so
+  /// that hashing the stream overlaps with writing files on the consumer's side.
+  var observe: ((UnsafeRawBufferPointer) -> Void)?
+
   init(
     fd: Int32, maxBytes: Int64, maxRatio: Int64, ratioGrace: Int64, slotCount: Int = 4,
     slotSize: Int = 1 << 20
@@ -156,6 +160,7 @@ final class DecompressingSource: @unchecked Sendable {
       if expandedBytes > ratioGrace && expandedBytes > maxRatio * max(compressedBytes, 1) {
         return .compressionRatioLimit(limit: maxRatio)
       }
+      if count > 0 { observe?(UnsafeRawBufferPointer(start: slots[slot], count: count)) }
       pthread_mutex_lock(mutex)
       if count > 0 { filled.append((slot, count)) } else { free.append(slot) }
       pthread_cond_broadcast(cond)

@@ -16,10 +16,25 @@ final class Applier {
   static let whiteoutPrefix = ".wh."
   static let opaqueMarker = ".wh..wh..opq"
 
+  /// Writes regular files' data and metadata off the parser thread (nil: inline).
+  private let writer: FileWriter?
+
   init(root: RootedDirectory, options: LayerApplyOptions) throws {
     self.root = root
     self.options = options
+    if options.writerThreads > 0 {
+      let w = FileWriter(threads: options.writerThreads)
+      try w.start()
+      writer = w
+    } else {
+      writer = nil
+    }
   }
+
+  deinit { writer?.cancel() }
+
+  /// Stops the writer threads after a failed apply, dropping what they had queued.
+  func cancel() { writer?.cancel() }
 
   /// Splits an entry path into components, refusing absolute paths and `..`.
   static func components(of path: String) throws -> [String] {
@@ -94,8 +109,10 @@ final class Applier {
     }
   }
 
-  /// Sets the times of the directories created or touched, deepest first.
+  /// Waits for the file writers, then sets the times of the directories created or
+  /// touched, deepest first.
   func finish() throws {
+    try writer?.finish()
     for d in directoryTimes.reversed() {
       guard let fd = try? root.openDirectory(d.components[...], flags: O_RDONLY, create: false)
       else { continue }
@@ -182,19 +199,13 @@ final class Applier {
       }
     }
     guard fd >= 0 else { throw Sys.fail("create", path) }
+    if let writer {
+      try writeQueued(entry, archive: a, fd: fd, path: path, writer: writer)
+      return
+    }
     defer { close(fd) }
     var pos: Int64 = 0
-    while true {
-      var buf: UnsafeRawPointer?
-      var size = 0
-      var offset: la_int64_t = 0
-      let r = archive_read_data_block(a, &buf, &size, &offset)
-      if r == ARCHIVE_EOF { break }
-      if r < ARCHIVE_WARN {
-        throw ArchiveError.library(
-          op: "read data of \(path)", message: DecompressingSource.message(a))
-      }
-      guard let buf, size > 0 else { continue }
+    try forEachDataBlock(a, path: path) { buf, size, offset in
       if offset == pos {
         try Sys.writeAll(fd, buf, size, path: path)
       } else {
@@ -202,19 +213,71 @@ final class Applier {
       }
       pos = offset + Int64(size)
     }
-    let declared = archive_entry_size(entry)
-    if declared > pos, ftruncate(fd, off_t(declared)) != 0 { throw Sys.fail("truncate", path) }
-    if options.preserveOwnership {
-      guard fchown(fd, owner(entry).uid, owner(entry).gid) == 0 else {
-        throw Sys.fail("chown", path)
+    try FileMetadata.apply(
+      fd: fd, path: path, truncateTo: truncation(entry, dataEnd: pos),
+      owner: options.preserveOwnership ? owner(entry) : nil,
+      mode: archive_entry_perm(entry) & 0o7777, xattrs: xattrs(entry), times: fileTimes(entry))
+  }
+
+  /// Copies the entry's data into jobs of about 1 MiB for the writer threads, which own
+  /// `fd` from here on (closed by the last job, also when this throws half-way).
+  private func writeQueued(
+    _ entry: OpaquePointer, archive a: OpaquePointer?, fd: Int32, path: String, writer: FileWriter
+  ) throws {
+    var job = FileJob(fd: fd, path: path)
+    var done = false
+    defer {
+      if !done {
+        job.isLast = true
+        writer.submit(job)
       }
     }
-    guard fchmod(fd, archive_entry_perm(entry) & 0o7777) == 0 else { throw Sys.fail("chmod", path) }
-    try setXattrs(entry, fd: fd, path: path)
-    if archive_entry_mtime_is_set(entry) != 0 {
-      var ts = Self.times(entry)
-      _ = futimens(fd, &ts)
+    var pos: Int64 = 0
+    try forEachDataBlock(a, path: path) { buf, size, offset in
+      job.append(buf, size, offset: offset)
+      pos = offset + Int64(size)
+      if job.byteCount >= 1 << 20 {
+        writer.submit(job)
+        job = FileJob(fd: fd, path: path)
+      }
     }
+    job.finish = FileJob.Finish(
+      truncateTo: truncation(entry, dataEnd: pos),
+      owner: options.preserveOwnership ? owner(entry) : nil,
+      mode: archive_entry_perm(entry) & 0o7777, xattrs: xattrs(entry), times: fileTimes(entry))
+    job.isLast = true
+    done = true
+    writer.submit(job)
+    if let e = writer.failure { throw e }
+  }
+
+  /// Calls `body` with each block of the current entry's data and its file offset.
+  private func forEachDataBlock(
+    _ a: OpaquePointer?, path: String, _ body: (UnsafeRawPointer, Int, Int64) throws -> Void
+  ) throws {
+    while true {
+      var buf: UnsafeRawPointer?
+      var size = 0
+      var offset: la_int64_t = 0
+      let r = archive_read_data_block(a, &buf, &size, &offset)
+      if r == ARCHIVE_EOF { return }
+      if r < ARCHIVE_WARN {
+        throw ArchiveError.library(
+          op: "read data of \(path)", message: DecompressingSource.message(a))
+      }
+      guard let buf, size > 0 else { continue }
+      try body(buf, size, Int64(offset))
+    }
+  }
+
+  /// The size to extend a file to when its data (a sparse tail) ends short of the header's.
+  private func truncation(_ entry: OpaquePointer, dataEnd: Int64) -> Int64? {
+    let declared = archive_entry_size(entry)
+    return declared > dataEnd ? declared : nil
+  }
+
+  private func fileTimes(_ entry: OpaquePointer) -> [timespec]? {
+    archive_entry_mtime_is_set(entry) != 0 ? Self.times(entry) : nil
   }
 
   private func applyDirectoryMetadata(_ entry: OpaquePointer, components: [String]) throws {
@@ -281,19 +344,27 @@ final class Applier {
   }
 
   private func setXattrs(_ entry: OpaquePointer, fd: Int32, path: String) throws {
-    guard archive_entry_xattr_reset(entry) > 0 else { return }
+    for x in xattrs(entry) where fsetxattr(fd, x.name, x.value, x.value.count, 0) != 0 {
+      if errno == ENOTSUP || errno == EOPNOTSUPP { continue }
+      throw Sys.fail("setxattr \(x.name)", path)
+    }
+  }
+
+  /// The entry's extended attributes, without overlay ones (a layer may not forge them).
+  private func xattrs(_ entry: OpaquePointer) -> [(name: String, value: [UInt8])] {
+    guard archive_entry_xattr_reset(entry) > 0 else { return [] }
+    var out: [(name: String, value: [UInt8])] = []
     var name: UnsafePointer<CChar>?
     var value: UnsafeRawPointer?
     var size = 0
     while archive_entry_xattr_next(entry, &name, &value, &size) == ARCHIVE_OK {
       guard let name else { continue }
       let n = String(cString: name)
-      if n.hasPrefix("trusted.overlay.") { continue }  // a layer may not forge overlay metadata
-      if fsetxattr(fd, name, value, size, 0) != 0 {
-        if errno == ENOTSUP || errno == EOPNOTSUPP { continue }
-        throw Sys.fail("setxattr \(n)", path)
-      }
+      if n.hasPrefix("trusted.overlay.") { continue }
+      let bytes = value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
+      out.append((n, bytes))
     }
+    return out
   }
 
   /// An entry's name (or hardlink target) as the options ask to read it.

@@ -13,7 +13,8 @@ import CArchive
 public enum LayerApplier {
   /// Applies the layer read from `fd` (compression detected from the bytes) into
   /// `directory`. `observe` sees every byte of the uncompressed tar stream, in order
-  /// (hash it to get the diffID).
+  /// (hash it to get the diffID), on the decompression thread; its last call happens
+  /// before this returns or throws.
   @discardableResult
   public static func apply(
     fd: Int32, into directory: String, options: LayerApplyOptions = LayerApplyOptions(),
@@ -22,9 +23,10 @@ public enum LayerApplier {
     let source = DecompressingSource(
       fd: fd, maxBytes: options.maxExpandedBytes, maxRatio: options.maxCompressionRatio,
       ratioGrace: options.ratioGraceBytes)
+    source.observe = observe
     try source.start()
     defer { source.finish() }
-    return try apply(source: source, root: RootedDirectory(path: directory), options: options, observe: observe)
+    return try apply(source: source, root: RootedDirectory(path: directory), options: options)
   }
 
   /// Applies the tar read from `fd` beneath the open directory `directoryFD` (`displayPath`
@@ -40,15 +42,15 @@ public enum LayerApplier {
     try source.start()
     defer { source.finish() }
     return try apply(
-      source: source, root: RootedDirectory(fd: directoryFD, path: displayPath), options: options, observe: nil)
+      source: source, root: RootedDirectory(fd: directoryFD, path: displayPath), options: options)
   }
 
   private static func apply(
-    source: DecompressingSource, root: RootedDirectory, options: LayerApplyOptions,
-    observe: ((UnsafeRawBufferPointer) -> Void)?
+    source: DecompressingSource, root: RootedDirectory, options: LayerApplyOptions
   ) throws -> LayerApplyResult {
     let applier = try Applier(root: root, options: options)
-    let reader = TarStreamReader(source: source, observe: observe)
+    // The source observes the stream; drain() below makes it expand (and observe) to the end.
+    let reader = TarStreamReader(source: source, observe: nil)
     var entries = 0
     do {
       try reader.forEachEntry { a, entry in
@@ -57,6 +59,7 @@ public enum LayerApplier {
       }
       try reader.drain()
     } catch {
+      applier.cancel()
       // The producer's error (bomb bound, corrupt compression) explains a parse failure best.
       if let e = source.error { throw e }
       throw error

@@ -27,6 +27,10 @@ public struct LayerApplyOptions: Sendable {
   /// Rename entries: `from` (or a path below it) becomes `to` (docker cp to a new name).
   public var rebase: Rebase?
 
+  /// Threads that write regular files' data and metadata while the parser thread creates
+  /// the next entries (0: the parser writes them itself).
+  public var writerThreads = 1
+
   public init() {}
 
   public struct Owner: Sendable, Equatable {
