@@ -21,8 +21,9 @@ public final class ChildReaper: Sendable {
     wake = (fds[0], fds[1])
   }
 
-  /// Reaps `pid`, a child of this process, once it exits. Without a usable pipe (fd
-  /// exhaustion at start-up) the child is reaped by a blocking wait on its own thread.
+  /// Reaps `pid`, a child of this process that nothing has waited for, once it exits;
+  /// adopt each child once. Without a usable pipe (fd exhaustion at start-up) the child
+  /// is reaped by a blocking wait on its own thread.
   public func adopt(_ pid: pid_t) {
     guard wake.read >= 0 else {
       Threads.start { _ = try? Processes.wait(pid) }

@@ -3,12 +3,15 @@ import JSONCoding
 import LinuxOS
 
 /// A shim that is setting itself up and waits for the go to create the container
-/// (`ShimClient.spawn`). Exactly one of `proceed` and `abandon` must be called.
+/// (`ShimClient.spawn`). Call `proceed`, or `abandon`; `abandon` after a `proceed` that
+/// threw does nothing more. Used from one thread at a time.
 public final class PendingShim: @unchecked Sendable {
   public let pid: Int32
   let paths: ShimPaths
   private var reportFD: Int32
   private var goFD: Int32
+  /// The pid went to `ChildReaper` (once only: a second adoption could reap a reused pid).
+  private var handedOver = false
 
   init(pid: Int32, paths: ShimPaths, reportFD: Int32, goFD: Int32) {
     self.pid = pid
@@ -43,6 +46,8 @@ public final class PendingShim: @unchecked Sendable {
   }
 
   private func finish() {
+    guard !handedOver else { return }
+    handedOver = true
     if goFD >= 0 { FD.close(goFD) }
     goFD = -1
     if reportFD >= 0 {
