@@ -66,6 +66,7 @@ public struct Runtime: Sendable {
         created: created, owner: "", annotations: spec.annotations)
       let consoleFD = try consoleSocketFD ?? options.consoleSocket.map { try ConsoleSocket.connect($0) }
       defer { if consoleSocketFD == nil, let consoleFD { FD.close(consoleFD) } }
+      let resources = DeviceNodes.withDefaultRules(spec.linux?.resources, devices: spec.linux?.devices ?? [])
       // The cgroup is found, the seccomp program looked up and the config built while
       // init starts.
       let started = try Launcher.launch(
@@ -89,10 +90,18 @@ public struct Runtime: Sendable {
         }
       ) {
         try cgroup?.create()
+        // Device rules go in before the init may run: v1 writes them as deny-all, then
+        // each allow, and the init's mknod of /dev/null in between failed with EPERM
+        // (about one start in a hundred).
+        var deviceRules = Resources()
+        deviceRules.devices = resources.devices
+        try cgroup?.apply(deviceRules)
       } whileInitForks: {
-        // Limits apply once the cgroup exists, before the container's program can run (as
-        // runc, which sets them even later): the init need not wait for these writes.
-        try cgroup?.apply(DeviceNodes.withDefaultRules(spec.linux?.resources, devices: spec.linux?.devices ?? []))
+        // The other limits apply once the cgroup exists, before the container's program
+        // can run (as runc, which sets them even later): the init need not wait for them.
+        var limits = resources
+        limits.devices = nil
+        try cgroup?.apply(limits)
       }
       guard let manager = cgroup else { throw RuntimeError("container init started without a cgroup") }
       launchedPID = started.pid
