@@ -107,7 +107,8 @@ extension Engine {
         try await BlockingThread.run { try client.start() }
         PhaseTrace.mark("d: shim started the container")
       } catch {
-        _ = try? await BlockingThread.run { [runtime] in try runtime.run(["delete", "-f", record.id]) }
+        beginRuntimeDeletion(record.id)
+        await finishRuntimeDeletion(record.id)
         await cleanupAfterExit(record.id)
         throw DaemonError.system("failed to start container \(record.id): \(error)")
       }

@@ -73,7 +73,8 @@ extension Engine {
     // exits (on its own within its finish timeout if nobody waits).
     var shimStateDirs: [String] = orphanShimDirs.map { cfg.execRoot + "/shims/" + $0 }
     for id in orphans.sorted() {
-      _ = try? await BlockingThread.run { [runtime] in _ = try? runtime.run(["delete", "-f", id]) }
+      beginRuntimeDeletion(id)
+      await finishRuntimeDeletion(id)
       shimStateDirs.append(cfg.shimState(id))
     }
     let stateDirs = shimStateDirs

@@ -36,35 +36,30 @@ struct SeccompProgramCache {
     try SeccompFilter.compilerInput(spec)
   }
 
-  /// "BSP1", key length, key, flags, program length, program, checksum of all before;
-  /// integers little-endian.
+  static let magic = Array("BSP1".utf8)
+
+  /// "BSP1", the key, the flags, the program, then a checksum of everything before it
+  /// (`BinaryWriter`'s layout).
   static func encode(_ program: SeccompProgram, key: [UInt8]) -> [UInt8] {
-    var bytes = Array("BSP1".utf8)
-    append(UInt32(key.count), to: &bytes)
-    bytes += key
-    append(program.flags, to: &bytes)
-    append(UInt32(program.instructions.count), to: &bytes)
-    bytes += program.instructions
-    let sum = checksum(bytes)
-    for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: sum >> UInt64(shift))) }
-    return bytes
+    var writer = BinaryWriter(capacity: key.count + program.instructions.count + 32)
+    writer.raw(magic)
+    writer.blob(key)
+    writer.uint(UInt64(program.flags))
+    writer.blob(program.instructions)
+    writer.uint(checksum(writer.bytes))
+    return writer.bytes
   }
 
   /// The program in `bytes` if they are a whole entry for exactly `key`; else nil.
   static func decode(_ bytes: [UInt8], key: [UInt8]) -> SeccompProgram? {
-    var reader = ByteReader(bytes: bytes)
-    guard bytes.count > 12, reader.take(4) == Array("BSP1".utf8),
-      let keyLength = reader.uint32(), reader.take(Int(keyLength)) == key,
-      let flags = reader.uint32(), let length = reader.uint32(),
-      let instructions = reader.take(Int(length)), let stored = reader.take(8), reader.atEnd
+    var reader = BinaryReader(bytes, subject: "seccomp cache entry")
+    guard bytes.count > 8, (try? reader.header(magic, "magic")) != nil,
+      (try? reader.blob()) == key,
+      let flags = try? reader.uint(as: UInt32.self), let instructions = try? reader.blob(),
+      let stored = try? reader.uint(), reader.isAtEnd,
+      stored == checksum(bytes[..<(bytes.count - 8)])
     else { return nil }
-    let sum = stored.reversed().reduce(UInt64(0)) { ($0 << 8) | UInt64($1) }
-    guard sum == checksum(bytes[..<(bytes.count - 8)]) else { return nil }
     return try? SeccompProgram(instructions: instructions, flags: flags)
-  }
-
-  private static func append(_ value: UInt32, to bytes: inout [UInt8]) {
-    for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
   }
 
   /// 64-bit FNV-1a: cheap, and enough to catch a damaged file and to name an entry.
@@ -75,23 +70,5 @@ struct SeccompProgramCache {
       hash = hash &* 0x0000_0100_0000_01b3
     }
     return hash
-  }
-}
-
-/// Reads little-endian fields off the front of a byte array; nil when it runs out.
-private struct ByteReader {
-  let bytes: [UInt8]
-  var offset = 0
-
-  var atEnd: Bool { offset == bytes.count }
-
-  mutating func take(_ count: Int) -> [UInt8]? {
-    guard count >= 0, bytes.count - offset >= count else { return nil }
-    defer { offset += count }
-    return Array(bytes[offset..<(offset + count)])
-  }
-
-  mutating func uint32() -> UInt32? {
-    take(4).map { $0.reversed().reduce(UInt32(0)) { ($0 << 8) | UInt32($1) } }
   }
 }
