@@ -11,6 +11,7 @@ let package = Package(
     .executable(name: "berthd", targets: ["berthd"]),
     .executable(name: "berth-shim", targets: ["berth-shim"]),
     .executable(name: "berth", targets: ["berth"]),
+    .executable(name: "berth-cp", targets: ["berth-cp"]),
     .executable(name: "berth-init", targets: ["berth-init"]),
   ],
   dependencies: [
@@ -50,7 +51,7 @@ let package = Package(
     // Images.
     .target(name: "Archive", dependencies: ["CArchive", "CISAL"]),
     .target(name: "ContentStore", dependencies: ["OCI", "COpenSSL"]),
-    .target(name: "Snapshots"),
+    .target(name: "Snapshots", dependencies: ["LinuxOS"]),
     .target(name: "Images", dependencies: ["OCI", "Archive", "ContentStore", "Snapshots"]),
 
     // The engine: the Docker Engine API, the per-container shim, the daemon.
@@ -74,10 +75,14 @@ let package = Package(
 
     // The CLI: a synchronous Engine API client (no NIO: the CLI must start fast) and Docker's verbs.
     .target(name: "EngineClient", dependencies: ["EngineAPI", "LinuxOS"]),
-    .target(name: "BerthCommands", dependencies: ["EngineClient", "EngineAPI", "LinuxOS", "Archive"]),
+    .target(name: "BerthCommands", dependencies: ["EngineClient", "EngineAPI", "LinuxOS"]),
     .executableTarget(name: "berth", dependencies: ["BerthCommands", "LinuxOS"]),
+    // `berth cp`'s tars (libarchive and its libraries stay out of every other berth start).
+    .target(name: "BerthCopy", dependencies: ["BerthCommands", "Archive"]),
+    .executableTarget(name: "berth-cp", dependencies: ["BerthCommands", "BerthCopy"]),
 
-    .testTarget(name: "BerthCommandsTests", dependencies: ["BerthCommands", "EngineClient", "EngineAPI", "LinuxOS"]),
+    .testTarget(
+      name: "BerthCommandsTests", dependencies: ["BerthCommands", "BerthCopy", "EngineClient", "EngineAPI", "LinuxOS"]),
     .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI"]),
     .testTarget(name: "DaemonHTTPTests", dependencies: ["DaemonHTTP", "EngineAPI"]),
     .testTarget(name: "ShimTests", dependencies: ["Shim", "OCI", "LinuxOS"]),

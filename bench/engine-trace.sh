@@ -3,6 +3,7 @@
 #
 #   sudo bench/engine-trace.sh                 # uses .build/release (build it first)
 #   sudo BERTH_BIN=dir N=10 bench/engine-trace.sh
+#   sudo DATA_FS=tmpfs bench/engine-trace.sh   # the data root on a tmpfs too (default: disk)
 #
 # Starts an isolated berthd (own --data-root, --exec-root, socket and --cgroup-parent
 # below one /tmp/berth-tr.* directory) with BERTH_TRACE=<file>, so the CLI, berthd, the
@@ -37,6 +38,7 @@ trap 'exit 130' INT TERM
 mkdir -p "$work/bin" "$work/data" "$work/exec"
 # The exec root on a tmpfs, as /run is on most machines (see bench/lib/engines.sh).
 [ "${EXEC_FS:-tmpfs}" = disk ] || mount -t tmpfs -o mode=0711 berth-trace-exec "$work/exec"
+[ "${DATA_FS:-disk}" = disk ] || mount -t tmpfs -o mode=0711 berth-trace-data "$work/data"
 for b in berthd berth berth-shim berth-runtime; do cp "$src/$b" "$work/bin/"; done
 BERTH_TRACE=$work/trace.log "$work/bin/berthd" --data-root "$work/data" --exec-root "$work/exec" \
   -H "unix://$sock" --cgroup-parent "/$cg" </dev/null >"$work/berthd.log" 2>&1 &

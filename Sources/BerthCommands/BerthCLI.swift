@@ -1,4 +1,5 @@
 import EngineClient
+import Glibc
 import LinuxOS
 
 /// The `berth` command line: global flags, command lookup (top-level and management
@@ -21,6 +22,18 @@ public enum BerthCLI {
     .bool("version", "v", "Print version information and quit"),
     .bool("help", "h", "Print usage"),
   ]
+
+  /// This process's environment as a dictionary.
+  public static func processEnvironment() -> [String: String] {
+    var environment: [String: String] = [:]
+    var entries = environ
+    while let entry = entries.pointee {
+      let text = String(cString: entry)
+      if let eq = text.firstIndex(of: "=") { environment[String(text[..<eq])] = String(text[text.index(after: eq)...]) }
+      entries += 1
+    }
+    return environment
+  }
 
   /// Runs the CLI with `arguments` (without the program name); returns the exit code.
   public static func main(arguments: [String], environment: [String: String], io: CommandIO = CommandIO()) -> Int32 {

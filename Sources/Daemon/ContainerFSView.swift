@@ -130,7 +130,7 @@ final class ContainerFSView: @unchecked Sendable {
   /// The view of container `record` (see `Plan`); `writable` picks the snapshot over the
   /// read-only layers for a stopped container.
   static func plan(
-    _ record: ContainerRecord, containerDirectory dir: String, execRoot: String, writable: Bool,
+    _ record: ContainerRecord, bundle dir: String, execRoot: String, writable: Bool,
     layers: () throws -> (upper: String, lowers: [String]), snapshot: () throws -> [SnapshotMount]
   ) throws -> Plan {
     let rootfs = Engine.rootfs(dir)

@@ -14,6 +14,8 @@ public final class ContainerStore: Sendable {
   public let root: String
   let records: Mutex<[String: ContainerRecord]>
   static let recordFile = "config.v2.json"
+  /// Removed containers' directories, deleted in the background (<root>/.trash).
+  public let trash: TrashBin
 
   /// Opens (creating) the store and loads every record; a directory without a readable
   /// record (a crash during create) is removed.
@@ -32,6 +34,7 @@ public final class ContainerStore: Sendable {
       }
     }
     records = Mutex(loaded)
+    trash = try TrashBin(path: root + "/.trash")
   }
 
   public func directory(_ id: String) -> String { "\(root)/\(id)" }
@@ -197,9 +200,10 @@ public final class ContainerStore: Sendable {
     return renamed
   }
 
-  /// Forgets the record and deletes its directory.
+  /// Forgets the record and deletes its directory: one rename into the trash, so a crash
+  /// cannot leave a half-deleted directory with its record behind.
   public func remove(_ id: String) throws {
     records.withLock { _ = $0.removeValue(forKey: id) }
-    try Files.removeTree(directory(id))
+    try trash.discard(directory(id))
   }
 }

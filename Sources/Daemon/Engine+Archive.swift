@@ -98,7 +98,7 @@ extension Engine {
     let record = try record(ref)
     let id = record.id
     return try ContainerFSView.plan(
-      record, containerDirectory: containers.directory(id), execRoot: config.execRoot, writable: writable,
+      record, bundle: config.bundle(id), execRoot: config.execRoot, writable: writable,
       layers: { try containerLayerDirectories(id) },
       snapshot: {
         do {

@@ -121,23 +121,27 @@ extension Engine {
       let imageStore = images
       let volumeStore = volumes
       let bus = eventBus
+      let cfg = config
       let record = try await BlockingThread.run {
         try store.create(name: name) { id, full in
           let settings = SpecBuilder.merged(requested, image: image.config.config, id: id, hostHostname: host)
           try SpecBuilder.validate(settings)
           let dir = store.directory(id)
+          let bundle = cfg.bundle(id)
           // The writable layer (unpacks the image's layers first if needed).
           _ = try imageStore.prepareContainerSnapshot(
             Engine.snapshotKey(id), image: image, durable: !requested.autoRemove)
           do {
             try Engine.prepareVolumes(volumeStore, bus: bus, id: id, settings: settings)
-            try Engine.writeNetworkFiles(dir: dir, settings: settings, hostname: settings.hostname ?? "")
+            try Files.makeDirectories(bundle, mode: 0o711)
+            try Engine.writeNetworkFiles(dir: bundle, settings: settings, hostname: settings.hostname ?? "")
             var record = ContainerRecord(
               id: id, name: full, created: Timestamps.now(), imageID: image.id.description,
               imageName: requested.image, imageChainID: image.chainID?.description, settings: settings)
             record.logPath = "\(dir)/\(id)-json.log"
             return record
           } catch {
+            Engine.removeBundle(bundle)
             try? imageStore.snapshots.remove(Engine.snapshotKey(id))
             throw error
           }
@@ -157,7 +161,7 @@ extension Engine {
     return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
-  /// hostname, hosts and resolv.conf in the container directory.
+  /// hostname, hosts and resolv.conf in the container's bundle directory.
   static func writeNetworkFiles(dir: String, settings: ContainerSettings, hostname: String) throws {
     let hostNetwork = settings.networkMode == "host"
     var hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"

@@ -147,7 +147,7 @@ extension Engine {
 
   /// The container's process from its bundle, with the exec's args, env, cwd, user, tty.
   func execProcess(_ r: ContainerRecord, _ req: ExecCreateRequest, tty: Bool, consoleSize: [Int]?) throws -> Process {
-    let dir = containers.directory(r.id)
+    let dir = config.bundle(r.id)
     let bytes = try Files.read(dir + "/config.json")
     let spec = try JSONDecoder().decode(Spec.self, from: Data(bytes))
     guard var p = spec.process else { throw DaemonError.system("container \(r.id) has no process in its bundle") }

@@ -8,7 +8,7 @@ extension Engine {
   }
 
   func inspect(_ r: ContainerRecord) -> ContainerInspect {
-    let dir = containers.directory(r.id)
+    let dir = config.bundle(r.id)
     let s = r.settings
     let argv = (s.entrypoint ?? []) + (s.cmd ?? [])
     var out = ContainerInspect(

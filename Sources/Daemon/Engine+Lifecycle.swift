@@ -49,7 +49,7 @@ extension Engine {
       if record.state.isRunning { throw EngineError.notModified("container already started") }
       // The runtime's container of the last run must be gone before it is created again.
       await finishRuntimeDeletion(record.id)
-      let dir = containers.directory(record.id)
+      let dir = config.bundle(record.id)
       let settings = record.settings
       let ctx = specContext(record)
       let cfg = config
@@ -71,6 +71,8 @@ extension Engine {
           shimBinary: cfg.shimBinary)
         var mounted = false
         do {
+          // The bundle directory is gone after a reboot (the exec root is a tmpfs).
+          try Files.makeDirectories(dir, mode: 0o711)
           try Engine.restoreNetworkFiles(dir: dir, settings: settings)
           try Files.makeDirectories(rootfs, mode: 0o755)
           let mounts = try imageStore.snapshots.mounts(Engine.snapshotKey(record.id))
@@ -131,8 +133,7 @@ extension Engine {
 
   func specContext(_ record: ContainerRecord) -> SpecContext {
     var ctx = SpecContext(
-      id: record.id, rootfs: Self.rootfs(containers.directory(record.id)),
-      containerDirectory: containers.directory(record.id))
+      id: record.id, rootfs: Self.rootfs(config.bundle(record.id)), bundleDirectory: config.bundle(record.id))
     ctx.cgroupParent = config.cgroupParent
     ctx.hostHostname = Self.hostHostname()
     ctx.initBinary = config.initBinary
@@ -200,8 +201,17 @@ extension Engine {
   }
 
   /// Unmounts the rootfs and removes the shim's state (best effort, idempotent).
+  /// Deletes a bundle directory, which holds only files berthd wrote and the rootfs mount
+  /// point. Nothing recursive: a rootfs still mounted (it cannot be, after the unmount on
+  /// exit) makes its rmdir fail instead of deleting the container's files.
+  static func removeBundle(_ bundle: String) {
+    for name in ["config.json", "hostname", "hosts", "resolv.conf"] { unlink(bundle + "/" + name) }
+    rmdir(rootfs(bundle))
+    rmdir(bundle)
+  }
+
   func cleanupAfterExit(_ id: String) async {
-    let rootfs = Self.rootfs(containers.directory(id))
+    let rootfs = Self.rootfs(config.bundle(id))
     let stateDir = config.shimState(id)
     _ = try? await BlockingThread.run {
       while (try? SnapshotMount.unmount(rootfs)) != nil {}
@@ -339,12 +349,14 @@ extension Engine {
       PhaseTrace.mark("d: remove: unmounted")
       let imageStore = images
       let store = containers
+      let bundle = config.bundle(record.id)
       try await BlockingThread.run {
         if imageStore.snapshots.stat(Engine.snapshotKey(record.id)) != nil {
           try imageStore.snapshots.remove(Engine.snapshotKey(record.id), durable: !record.settings.autoRemove)
         }
         PhaseTrace.mark("d: remove: snapshot removed")
         try store.remove(record.id)
+        Engine.removeBundle(bundle)
       }
       // Removed means no cgroup and no runtime state either.
       await finishRuntimeDeletion(record.id)

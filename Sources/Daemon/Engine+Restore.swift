@@ -95,12 +95,16 @@ extension Engine {
     for id in orphans where known.contains(id) { await cleanupAfterExit(id) }
     // Rootfs mounts of containers that are not running (a crash between mount and record).
     let mountinfo = (try? Files.readString("/proc/self/mountinfo")) ?? ""
-    for point in Mounts.mountPoints(mountInfo: mountinfo) where point.hasPrefix(cfg.containersRoot + "/") {
-      let parts = point.dropFirst(cfg.containersRoot.count + 1).split(separator: "/")
+    for point in Mounts.mountPoints(mountInfo: mountinfo) where point.hasPrefix(cfg.bundlesRoot + "/") {
+      let parts = point.dropFirst(cfg.bundlesRoot.count + 1).split(separator: "/")
       guard parts.count == 2, parts[1] == "rootfs" else { continue }
       if !running.contains(String(parts[0])) {
         try? SnapshotMount.unmount(point, detach: true)
       }
+    }
+    // Bundles of containers that no longer exist (a crash during create or removal).
+    for id in (try? Files.list(cfg.bundlesRoot)) ?? [] where !known.contains(id) {
+      Self.removeBundle(cfg.bundle(id))
     }
     // Container cgroups (named by id) under the parent that no running container uses; a
     // cgroup that still has processes is not empty and stays (rmdir fails).

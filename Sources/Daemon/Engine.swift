@@ -38,6 +38,12 @@ public struct EngineConfig: Sendable {
   /// The shim's state directory. Short (16 hex digits of the id): the shim's sockets live
   /// in it, and a unix socket path must fit in 107 bytes.
   func shimState(_ id: String) -> String { execRoot + "/shims/" + id.prefix(16) }
+  var bundlesRoot: String { execRoot + "/bundles" }
+  /// What a container's start needs and nothing keeps: config.json, the rootfs mount
+  /// point, hostname, hosts and resolv.conf. In the exec root (a tmpfs as a rule, as
+  /// containerd keeps its bundles): it outlives berthd, as a running container does, and
+  /// a container's start writes what a reboot took. No disk inode is made per start.
+  func bundle(_ id: String) -> String { bundlesRoot + "/" + id }
 }
 
 public actor Engine: EngineBackend {
@@ -62,7 +68,7 @@ public actor Engine: EngineBackend {
 
   public init(config: EngineConfig) throws {
     self.config = config
-    for dir in [config.dataRoot, config.execRoot, config.execRoot + "/shims", config.runtimeRoot] {
+    for dir in [config.dataRoot, config.execRoot, config.execRoot + "/shims", config.runtimeRoot, config.bundlesRoot] {
       try Files.makeDirectories(dir, mode: 0o711)
     }
     images = try ImageStore(root: config.imageRoot)

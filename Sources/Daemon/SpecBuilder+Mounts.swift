@@ -66,7 +66,7 @@ extension SpecBuilder {
     for name in networkFiles where !userDestinations.contains("/etc/" + name) {
       out.append(
         Mount(
-          destination: "/etc/" + name, type: "bind", source: context.containerDirectory + "/" + name,
+          destination: "/etc/" + name, type: "bind", source: context.bundleDirectory + "/" + name,
           options: ["rbind", "rprivate"] + (writable ? [] : ["ro"])))
     }
     return out

@@ -10,9 +10,9 @@ public struct SpecContext: Sendable {
   public var id: String
   /// The container's root filesystem (mounted, for /etc/passwd and /etc/group).
   public var rootfs: String
-  /// The directory holding the files the daemon writes for the container
+  /// The container's bundle directory, holding the files the daemon writes for it
   /// (hostname, hosts, resolv.conf), bind-mounted into it.
-  public var containerDirectory: String
+  public var bundleDirectory: String
   /// Parent of the container's cgroup ("/berth" → cgroupsPath "/berth/<id>").
   public var cgroupParent: String = "/berth"
   /// A private cgroup namespace, as Docker does on pure cgroup v2 hosts.
@@ -40,10 +40,10 @@ public struct SpecContext: Sendable {
     throw DaemonError.invalid("error gathering device information while adding custom device \"\(path)\"")
   }
 
-  public init(id: String, rootfs: String, containerDirectory: String) {
+  public init(id: String, rootfs: String, bundleDirectory: String) {
     self.id = id
     self.rootfs = rootfs
-    self.containerDirectory = containerDirectory
+    self.bundleDirectory = bundleDirectory
   }
 }
 

@@ -11,6 +11,8 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
   case missingBlob(Digest, in: String)
   case inUse(String, by: [String])
   case corruptMetadata(path: String, reason: String)
+  /// Making an image's init layer (mount targets) failed.
+  case initLayer(String)
 
   public var description: String {
     switch self {
@@ -29,6 +31,7 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     case .inUse(let i, let by):
       return "image \(i) is in use by \(by.joined(separator: ", ")); use force to remove"
     case .corruptMetadata(let p, let r): return "image metadata \(p) is unreadable: \(r)"
+    case .initLayer(let m): return "init layer: \(m)"
     }
   }
 }

@@ -71,7 +71,9 @@ extension ImageStore {
     var wanted = Set<String>()
     for r in records {
       guard let img = try? resolve(r) else { continue }
-      for c in ChainID.chain(img.config.rootfs.diffIDs) { wanted.insert(c.description) }
+      let chain = ChainID.chain(img.config.rootfs.diffIDs)
+      for c in chain { wanted.insert(c.description) }
+      wanted.insert(Self.initLayerKey(top: chain.last?.description))
     }
     var removedSnapshots: [String] = []
     var changed = true

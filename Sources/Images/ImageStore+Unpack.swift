@@ -63,9 +63,10 @@ extension ImageStore {
     }
   }
 
-  /// Prepares a writable snapshot (a container's rootfs) on top of the unpacked image.
+  /// Prepares a writable snapshot (a container's rootfs) on top of the unpacked image and its
+  /// init layer.
   public func prepareContainerSnapshot(_ key: String, image: Image, durable: Bool = true) throws -> [SnapshotMount] {
     let top = try unpack(image)
-    return try snapshots.prepare(key, parent: top, durable: durable)
+    return try snapshots.prepare(key, parent: try initLayer(on: top), durable: durable)
   }
 }

@@ -117,6 +117,7 @@ public struct Runtime: Sendable {
         // Placement and the state write overlap the container process building its rootfs.
         try started.proceedAndPlace()
         try store.save(record)
+        PhaseTrace.mark("state saved")
       } else {
         // Hooks see a container in its cgroup, and may ask the runtime for its state.
         try started.ensurePlaced()
@@ -203,6 +204,7 @@ public struct Runtime: Sendable {
       }
       throw error
     }
+    PhaseTrace.mark("delete: state loaded")
     let status = store.status(of: record)
     let manager = Cgroups.manager(placement: record.cgroup)
     switch status {
@@ -217,7 +219,9 @@ public struct Runtime: Sendable {
     }
     // Processes left behind by an init that exited (no pid namespace) die with it.
     if !((try? manager.processes()) ?? []).isEmpty { killAndWait(record: record, manager: manager) }
+    PhaseTrace.mark("delete: checked")
     Self.destroyCgroup(manager)
+    PhaseTrace.mark("delete: cgroup destroyed")
     var state = store.state(of: record)
     state.status = "stopped"
     do {

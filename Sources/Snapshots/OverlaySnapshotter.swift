@@ -2,6 +2,7 @@
 // <root>/snapshots/<id>/{fs,work}; prepare/view/commit/remove only change metadata and
 // directories and return mount descriptions; nothing here mounts.
 import FoundationEssentials
+import LinuxOS
 import Synchronization
 
 #if canImport(Glibc)
@@ -14,6 +15,8 @@ public final class OverlaySnapshotter: Sendable {
   public let root: String
   let statePath: String
   let state: Mutex<SnapshotState>
+  /// Removed snapshots' directories, deleted in the background (<root>/trash).
+  public let trash: TrashBin
 
   /// Opens (creating) a snapshotter at `root`; removes directories a crash left without
   /// metadata, and active snapshots whose directory a crash took (a non-durable removal
@@ -32,6 +35,7 @@ public final class OverlaySnapshotter: Sendable {
       try s.save(statePath)
     }
     self.state = Mutex(s)
+    trash = try TrashBin(path: root + "/trash")
     let known = Set(s.snapshots.values.map { String($0.id) })
     for name in Self.list(root + "/snapshots") where !known.contains(name) {
       Self.removeTree(root + "/snapshots/" + name)
@@ -104,7 +108,9 @@ public final class OverlaySnapshotter: Sendable {
       s = next
       return dir(info.id)
     }
-    Self.removeTree(d)
+    // Gone from the metadata first: a crash before the rename leaves a directory that
+    // opening removes (above), never metadata without its directory's content.
+    try trash.discard(d)
   }
 
   public func stat(_ key: String) -> SnapshotInfo? {

@@ -82,5 +82,41 @@ struct CopyCommandTests {
     #expect(r.code != 0 && r.stderr.contains("Could not find the file /nope in container c"), "\(r.stderr)")
     r = runCLI(["cp", dir + "/host/a", dir + "/host/b"], host: host)
     #expect(r.code != 0 && r.stderr.contains("must specify at least one container source"), "\(r.stderr)")
+
+    // The `berth` executable has no tar code: it re-executes berth-cp, beside it, with the
+    // same arguments (global flags included).
+    let berth = URL(fileURLWithPath: berthd).deletingLastPathComponent().appendingPathComponent("berth").path
+    func runBinary(_ arguments: [String]) throws -> (Int32, String) {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: berth)
+      process.arguments = ["-H", host] + arguments
+      let err = Pipe()
+      process.standardError = err
+      try process.run()
+      process.waitUntilExit()
+      return (
+        process.terminationStatus, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      )
+    }
+    var (code, stderr) = try runBinary(["cp", dir + "/host/hello.txt", "c:/tmp/via-binary"])
+    #expect(code == 0, "\(stderr)")
+    (code, stderr) = try runBinary(["cp", "c:/tmp/via-binary", dir + "/host/back/via-binary"])
+    #expect(code == 0 && read("back/via-binary") == "hello\n", "\(stderr)")
+    (code, stderr) = try runBinary(["cp", "c:/nope", dir + "/host/"])
+    #expect(code == 1 && stderr.contains("Could not find the file /nope in container c"), "\(stderr)")
+  }
+
+  @Test func berthExecutableDoesNotLoadLibarchive() throws {
+    guard let berthd = berthdBinary() else { return }
+    let berth = URL(fileURLWithPath: berthd).deletingLastPathComponent().appendingPathComponent("berth").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+    process.arguments = [berth]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    process.waitUntilExit()
+    let libraries = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(libraries.contains("libc.so") && !libraries.contains("libarchive"), "\(libraries)")
   }
 }

@@ -246,6 +246,7 @@ struct CLIResult {
 }
 
 import BerthCommands
+import BerthCopy
 
 func runCLI(
   _ arguments: [String], host: String?, stdin: String? = nil, environment: [String: String] = [:]
@@ -267,6 +268,9 @@ func runCLI(
   }
   var env = environment
   if let host { env["BERTH_HOST"] = host }
+  // In `berth` the hook is unset and `cp` execs berth-cp, which would replace this
+  // test process: in-process runs do the tar work here.
+  if CopyHelper.tarWork == nil { CopyHelper.tarWork = ArchiveTarWork() }
   let code = BerthCLI.main(
     arguments: arguments, environment: env, io: CommandIO(stdin: input, stdout: out, stderr: err))
   let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""

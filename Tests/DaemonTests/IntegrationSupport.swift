@@ -267,7 +267,11 @@ final class TestBerthd {
   /// Per-container runtime state (the runtime's own `.empty` layer is not one).
   var runtimeStates: [String] { Self.entries(runtimeRoot).filter { !$0.hasPrefix(".") } }
   var shimStates: [String] { Self.entries(shimsRoot) }
-  var containerDirs: [String] { Self.entries(containersRoot) }
+  var containerDirs: [String] { Self.entries(containersRoot).filter { $0 != ".trash" } }
+  /// Removed containers' directories and snapshots not yet deleted in the background.
+  var trash: [String] {
+    Self.entries(containersRoot + "/.trash") + Self.entries(dataRoot + "/image/snapshots/trash")
+  }
 
   /// Open fds of the running berthd.
   var openFDs: Int { Self.entries("/proc/\(pid)/fd").count }
@@ -281,6 +285,7 @@ final class TestBerthd {
     if !runtimeStates.isEmpty { out.append("runtime state: \(runtimeStates)") }
     if !shimStates.isEmpty { out.append("shim state: \(shimStates)") }
     if !containerDirs.isEmpty { out.append("container dirs: \(containerDirs)") }
+    if !trash.isEmpty { out.append("trash: \(trash)") }
     return out
   }
 

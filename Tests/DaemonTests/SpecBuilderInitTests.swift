@@ -18,7 +18,7 @@ import Testing
     s.cmd = ["sleep", "5"]
     change(&s)
     var ctx = SpecContext(
-      id: Self.id, rootfs: "/nonexistent-rootfs", containerDirectory: "/var/lib/berth/containers/\(Self.id)")
+      id: Self.id, rootfs: "/nonexistent-rootfs", bundleDirectory: "/run/berth/bundles/\(Self.id)")
     ctx.initBinary = initBinary
     ctx.defaultInit = defaultInit
     return try SpecBuilder.build(SpecBuilder.merged(s, image: nil, id: Self.id), context: ctx)

@@ -10,7 +10,7 @@ import Testing
 private let id = String(repeating: "ab", count: 32)
 
 private func context(rootfs: String = "/nonexistent-rootfs") -> SpecContext {
-  var c = SpecContext(id: id, rootfs: rootfs, containerDirectory: "/var/lib/berth/containers/\(id)")
+  var c = SpecContext(id: id, rootfs: rootfs, bundleDirectory: "/run/berth/bundles/\(id)")
   c.containerPID = { ref in
     guard ref == "web" else { throw DaemonError.noSuchContainer(ref) }
     return 4242
@@ -364,7 +364,7 @@ enum SeccompDefaults {
         "/etc/hostname", "/etc/hosts",
       ])
     #expect(spec.mounts?.first { $0.destination == "/dev/shm" }?.options?.contains("size=67108864") == true)
-    #expect(spec.mounts?.first { $0.destination == "/etc/hosts" }?.source == "/var/lib/berth/containers/\(id)/hosts")
+    #expect(spec.mounts?.first { $0.destination == "/etc/hosts" }?.source == "/run/berth/bundles/\(id)/hosts")
     #expect(spec.linux?.maskedPaths?.contains("/proc/kcore") == true)
     #expect(spec.linux?.readonlyPaths?.contains("/proc/sys") == true)
   }

@@ -47,8 +47,13 @@ struct WhiteoutTests {
         config: config, layers: layers, reference: try ImageReference(parsing: "whiteout-test"))
       let mounts = try store.prepareContainerSnapshot(
         "ctr", image: try store.image("whiteout-test"))
-      #expect(image.chainID?.description == store.snapshots.ancestors("ctr").first)
-      #expect(mounts[0].lowerDirectories.count == 2)
+      // The container stands on the image's init layer (mount targets), then its layers.
+      let top = image.chainID?.description
+      let ancestors = store.snapshots.ancestors("ctr")
+      #expect(
+        ancestors.count == 3 && ancestors.first == ImageStore.initLayerKey(top: top)
+          && ancestors.dropFirst().first == top)
+      #expect(mounts[0].lowerDirectories.count == 3)
 
       let target = tmp + "/rootfs"
       try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: false)
@@ -56,6 +61,13 @@ struct WhiteoutTests {
       defer { try? SnapshotMount.unmount(target, detach: true) }
 
       #expect(readText(target + "/a/keep") == "kept")
+      // The init layer's mount targets, empty, where the runtime bind-mounts the files.
+      for file in ["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"] { #expect(readText(target + file) == "") }
+      for dir in ["/proc", "/sys", "/dev"] {
+        var isDirectory: ObjCBool = false
+        #expect(
+          FileManager.default.fileExists(atPath: target + dir, isDirectory: &isDirectory) && isDirectory.boolValue)
+      }
       #expect(!FileManager.default.fileExists(atPath: target + "/a/gone"))
       #expect(!FileManager.default.fileExists(atPath: target + "/dir-gone"))
       #expect(try FileManager.default.contentsOfDirectory(atPath: target + "/opq") == ["new"])

@@ -1,7 +1,7 @@
 // `berth cp`: files between a container and the host (or a tar on stdin/stdout), with
-// docker's destination rules (CopyPaths). The tar is made and unpacked by the Archive
-// library, streamed through a socket pair with a helper thread on the other end.
-import Archive
+// docker's destination rules (CopyPaths). The tar is made and unpacked by `CopyTarWork`
+// (the Archive library, in the berth-cp executable: see CopyTarWork.swift), streamed
+// through a socket pair with a helper thread on the other end.
 import EngineAPI
 import EngineClient
 import Glibc
@@ -19,6 +19,7 @@ enum CopyCommand {
     ], arguments: .exactly(2))
 
   static let command = Command(spec) { ctx, flags in
+    guard let tarWork = CopyHelper.tarWork else { try CopyHelper.execHelper() }
     let (source, destination) = (flags.positionals[0], flags.positionals[1])
     guard !source.isEmpty else { throw CommandError.failure("source can not be empty") }
     guard !destination.isEmpty else { throw CommandError.failure("destination can not be empty") }
@@ -26,11 +27,12 @@ enum CopyCommand {
     let dst = CopyPaths.splitArgument(destination)
     switch (src.container, dst.container) {
     case (let c?, nil):
-      try fromContainer(ctx, container: c, path: src.path, to: dst.path, followLink: flags.bool("follow-link"))
+      try fromContainer(
+        ctx, container: c, path: src.path, to: dst.path, followLink: flags.bool("follow-link"), tarWork: tarWork)
     case (nil, let c?):
       try toContainer(
         ctx, from: src.path, container: c, path: dst.path, followLink: flags.bool("follow-link"),
-        copyUIDGID: flags.bool("archive"))
+        copyUIDGID: flags.bool("archive"), tarWork: tarWork)
     case (.some, .some):
       throw CommandError.failure("copying between containers is not supported")
     case (nil, nil):
@@ -42,7 +44,8 @@ enum CopyCommand {
   // MARK: container → host
 
   static func fromContainer(
-    _ ctx: CommandContext, container: String, path: String, to destination: String, followLink: Bool
+    _ ctx: CommandContext, container: String, path: String, to destination: String, followLink: Bool,
+    tarWork: any CopyTarWork
   ) throws {
     let client = try ctx.client()
     var srcPath = path
@@ -66,22 +69,16 @@ enum CopyCommand {
     let (directory, entryName) = try CopyPaths.prepare(source: source, destination: target)
     // The daemon names the top entry after the path it archived.
     let archived = stat.name
-    var options = LayerApplyOptions()
-    options.whiteouts = false
-    options.preserveOwnership = false
-    options.noOverwriteDirNonDir = true
-    options.stripLeadingSlash = true
-    if archived != entryName { options.rebase = LayerApplyOptions.Rebase(from: archived, to: entryName) }
     let dirFD = try FD.open(directory, O_PATH_DIRECTORY)
     defer { FD.close(dirFD) }
-    let applyOptions = options
     try pumping(
       produce: { fd in
         while let piece = try body.next() { try sendAll(fd, piece) }
       },
       consume: { fd in
-        _ = try LayerApplier.apply(
-          fd: fd, intoDirectoryFD: dirFD, displayPath: directory, options: applyOptions)
+        try tarWork.extract(
+          tarFD: fd, intoDirectoryFD: dirFD, displayPath: directory,
+          renaming: archived != entryName ? (archived, entryName) : nil)
       })
   }
 
@@ -118,7 +115,7 @@ enum CopyCommand {
 
   static func toContainer(
     _ ctx: CommandContext, from source: String, container: String, path: String, followLink: Bool,
-    copyUIDGID: Bool
+    copyUIDGID: Bool, tarWork: any CopyTarWork
   ) throws {
     let client = try ctx.client()
     var destination = CopyInfo(path: path)
@@ -157,9 +154,7 @@ enum CopyCommand {
     defer { FD.close(parentFD) }
     try pumping(
       produce: { fd in
-        let tar = try TarWriter(output: { chunk in try sendAll(fd, chunk) })
-        try TreeArchive.write(at: parentFD, name, as: entryName, to: tar)
-        try tar.close()
+        try tarWork.archive(at: parentFD, name, as: entryName, output: { chunk in try sendAll(fd, chunk) })
       },
       consume: { fd in
         try client.call(
