@@ -64,8 +64,11 @@ let package = Package(
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]),
-    .target(name: "Shim", dependencies: ["LinuxOS", "OCI", "JSONCoding"]),
-    .executableTarget(name: "berth-shim", dependencies: ["Shim"]),
+    .target(name: "Shim", dependencies: ["LinuxOS", "OCI", "JSONCoding", "CBerth"]),
+    // Release: fully static too (one per container start; see scripts/build-release.sh).
+    .executableTarget(
+      name: "berth-shim", dependencies: ["Shim"],
+      linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]),
     .target(
       name: "Daemon", dependencies: ["EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups", "Runtime"]),
     .executableTarget(name: "berthd", dependencies: ["Daemon", "DaemonHTTP"]),

@@ -36,6 +36,7 @@ struct CommandContext {
     FlagSpec(names: ["bundle", "b"], takesValue: true), FlagSpec(names: ["console-socket"], takesValue: true),
     FlagSpec(names: ["pid-file"], takesValue: true), FlagSpec(names: ["no-pivot"], takesValue: false),
     FlagSpec(names: ["no-new-keyring"], takesValue: false), FlagSpec(names: ["preserve-fds"], takesValue: true),
+    FlagSpec(names: ["handshake-fd"], takesValue: true),
   ]
 
   func containerID(_ parsed: ParsedArguments, verb: String) throws -> String {
@@ -59,7 +60,10 @@ struct CommandContext {
   func create(_ arguments: ArraySlice<String>) throws -> Int32 {
     let (parsed, _) = try ArgumentParser.parse(arguments, flags: Self.createFlags)
     let id = try containerID(parsed, verb: "create")
+    let handshake = try CreateHandshake(parsed.value("handshake-fd"))
+    try handshake?.awaitGo()
     _ = try runtime.create(id: id, options: try createOptions(parsed))
+    handshake?.reportCreated()
     return 0
   }
 

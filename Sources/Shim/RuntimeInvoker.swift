@@ -27,6 +27,41 @@ struct RuntimeInvoker {
     throw ShimError.runtime("\(verb) failed: \(message)")
   }
 
+  /// Runs `create` with berth-runtime's handshake (`--handshake-fd`): the runtime starts at
+  /// once, `whileStarting` runs meanwhile (the shim waits for berthd's go), then the runtime
+  /// reads the bundle. Returns when the runtime reports the container created, without
+  /// waiting for its exit (the shim reaps it with its other children); a runtime that
+  /// fails ends without the report, and its error is thrown as `run` does.
+  func create(_ arguments: [String], fds: [Int32], whileStarting: () throws -> Void) throws {
+    let logOffset = Self.fileSize(logPath)
+    let (shimEnd, runtimeEnd) = try FD.socketPair()
+    defer { FD.close(shimEnd) }
+    let argv =
+      [binary, "--root", root, "--log", logPath, "--log-format", "json", "create", "--handshake-fd", "\(fds.count)"]
+      + arguments.drop { $0 == "create" }
+    let pid: pid_t
+    do {
+      pid = try Processes.spawn(binary, argv, environment: Self.environment, fds: fds + [runtimeEnd])
+    } catch {
+      FD.close(runtimeEnd)
+      throw error
+    }
+    FD.close(runtimeEnd)
+    do {
+      try whileStarting()
+      try ShimSocket.sendAll(shimEnd, [1])
+    } catch {
+      // The runtime reads end of file and ends without creating anything.
+      shutdown(shimEnd, Int32(SHUT_RDWR))
+      _ = try? Processes.wait(pid)
+      throw error
+    }
+    if (try? FD.read(shimEnd, max: 1)) == [1] { return }
+    guard let exit = try Processes.wait(pid) else { throw ShimError.runtime("create did not finish") }
+    let message = lastError(since: logOffset) ?? "exited with status \(exit.code)"
+    throw ShimError.runtime("create failed: \(message)")
+  }
+
   /// The last `"level":"error"` message written to the log after `offset`.
   func lastError(since offset: Int) -> String? {
     struct Entry: Decodable {

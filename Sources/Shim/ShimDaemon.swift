@@ -38,13 +38,17 @@ final class ShimDaemon {
       daemon = try ShimDaemon(config: try JSON.decode(ShimConfig.self, from: bytes))
       try daemon.setUp()
       PhaseTrace.mark("shim: set up")
-      if goFD >= 0 {
-        let go = (try? FD.read(goFD, max: 1)) ?? []
-        FD.close(goFD)
-        guard !go.isEmpty else { throw ShimError.unavailable("berthd gave up before the container was created") }
-        PhaseTrace.mark("shim: go")
-      }
-      let initProcess = try daemon.createInit()
+      // With a go fd the runtime starts now and reads the bundle once berthd says go.
+      let awaitGo: (() throws -> Void)? =
+        goFD < 0
+        ? nil
+        : {
+          let go = (try? FD.read(goFD, max: 1)) ?? []
+          FD.close(goFD)
+          guard !go.isEmpty else { throw ShimError.unavailable("berthd gave up before the container was created") }
+          PhaseTrace.mark("shim: go")
+        }
+      let initProcess = try daemon.createInit(whileRuntimeStarts: awaitGo)
       PhaseTrace.mark("shim: runtime created the container")
       report(ShimLaunchReport(shimPid: getpid(), initPid: initProcess.pid), to: readinessFD)
       // Start-up garbage (config decoding, the runtime's spawn) goes back to the kernel:
@@ -62,11 +66,10 @@ final class ShimDaemon {
     exit(0)
   }
 
-  /// glibc's malloc_trim(0) (not in Swift's Glibc module; looked up at run time).
+  /// glibc's malloc_trim(0) (not in Swift's Glibc module; a direct call, which a static
+  /// executable's dlsym could not find).
   static func trimHeap() {
-    guard let symbol = dlsym(nil, "malloc_trim") else { return }
-    typealias MallocTrim = @convention(c) (Int) -> Int32
-    _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+    _ = berth_malloc_trim()
   }
 
   static func report(_ report: ShimLaunchReport, to fd: Int32) {
@@ -98,9 +101,12 @@ final class ShimDaemon {
   }
 
   /// `runtime create`: the container's init then waits for `start`.
-  func createInit() throws -> ManagedProcess {
+  /// `whileRuntimeStarts`: run while berth-runtime starts, before it reads the bundle
+  /// (its create handshake).
+  func createInit(whileRuntimeStarts: (() throws -> Void)? = nil) throws -> ManagedProcess {
     let process = ManagedProcess(key: "", terminal: config.terminal, stdinOnce: config.stdinOnce)
-    try launch(process, stdin: config.openStdin, consoleName: "init") { console in
+    try launch(process, stdin: config.openStdin, consoleName: "init", whileRuntimeStarts: whileRuntimeStarts) {
+      console in
       ["create", "--bundle", config.bundle, "--pid-file", paths.initPID] + console + [config.id]
     }
     process.pid = try RuntimeInvoker.readPID(paths.initPID)
@@ -111,9 +117,10 @@ final class ShimDaemon {
 
   /// Runs a runtime verb that starts `process` with stdio the shim holds: pipes, or a
   /// console socket over which the runtime sends the pty master.
-  func launch(_ process: ManagedProcess, stdin: Bool, consoleName: String, arguments: ([String]) -> [String])
-    throws
-  {
+  func launch(
+    _ process: ManagedProcess, stdin: Bool, consoleName: String, whileRuntimeStarts: (() throws -> Void)? = nil,
+    arguments: ([String]) -> [String]
+  ) throws {
     var runtimeFDs = [devNull, devNull, devNull]
     var containerEnds: [Int32] = []
     var console: Int32 = -1
@@ -142,7 +149,12 @@ final class ShimDaemon {
           process.outputs.append((pipe.read, stream))
         }
       }
-      try runtime.run(arguments(process.terminal ? ["--console-socket", consolePath] : []), fds: runtimeFDs)
+      let runtimeArguments = arguments(process.terminal ? ["--console-socket", consolePath] : [])
+      if let whileRuntimeStarts {
+        try runtime.create(runtimeArguments, fds: runtimeFDs, whileStarting: whileRuntimeStarts)
+      } else {
+        try runtime.run(runtimeArguments, fds: runtimeFDs)
+      }
       if console >= 0 {
         guard let connection = try ShimSocket.accept(console) else {
           throw ShimError.runtime("the runtime did not send the pty master over \(consolePath)")

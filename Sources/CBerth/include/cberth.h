@@ -41,6 +41,9 @@ pid_t berth_fork_into_cgroup(int cgroup_fd, unsigned long long extra_flags);
 
 int berth_pivot_root(const char *new_root, const char *put_old);
 int berth_memfd_create(const char *name, unsigned int flags);
+
+/// glibc's malloc_trim(0): returns free heap memory to the kernel.
+int berth_malloc_trim(void);
 /// seccomp(SECCOMP_SET_MODE_FILTER, flags, {count, filter}): installs a classic BPF
 /// program (`count` struct sock_filter of 8 bytes each) on the calling thread.
 int berth_seccomp_set_filter(unsigned int flags, const void *filter, unsigned short count);
