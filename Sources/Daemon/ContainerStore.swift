@@ -16,6 +16,8 @@ public final class ContainerStore: Sendable {
   static let recordFile = "config.v2.json"
   /// Removed containers' directories, deleted in the background (<root>/.trash).
   public let trash: TrashBin
+  /// Container directories made ahead of need (<root>/.spares).
+  let spares: SpareDirectories
 
   /// Opens (creating) the store and loads every record; a directory without a readable
   /// record (a crash during create) is removed.
@@ -35,6 +37,7 @@ public final class ContainerStore: Sendable {
     }
     records = Mutex(loaded)
     trash = try TrashBin(path: root + "/.trash")
+    spares = try SpareDirectories(path: root + "/.spares", mode: 0o710)
   }
 
   public func directory(_ id: String) -> String { "\(root)/\(id)" }
@@ -66,9 +69,12 @@ public final class ContainerStore: Sendable {
 
   /// Creates a record with a fresh id and the given (or a generated) name; `make` fills in
   /// the record for the id and "/name" chosen. The directory exists when `make` runs.
-  public func create(name: String?, _ make: (_ id: String, _ name: String) throws -> ContainerRecord) throws
-    -> ContainerRecord
-  {
+  /// `persist: false` keeps the record in memory until its next persisted update (a `--rm`
+  /// container's start): one that is never started does not outlive berthd, as dockerd
+  /// removes such a container when it restarts anyway.
+  public func create(
+    name: String?, persist: Bool = true, _ make: (_ id: String, _ name: String) throws -> ContainerRecord
+  ) throws -> ContainerRecord {
     if let name, !name.isEmpty, !Self.validName(name) {
       throw DaemonError.invalid("Invalid container name (\(name)), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
     }
@@ -101,9 +107,9 @@ public final class ContainerStore: Sendable {
     }
     let (id, full) = reserved
     do {
-      try Files.makeDirectories(directory(id), mode: 0o710)
+      if !spares.take(as: directory(id)) { try Files.makeDirectories(directory(id), mode: 0o710) }
       let record = try make(id, full)
-      try write(record)
+      if persist { try write(record) }
       records.withLock { $0[id] = record }
       return record
     } catch {

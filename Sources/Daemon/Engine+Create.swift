@@ -123,7 +123,7 @@ extension Engine {
       let bus = eventBus
       let cfg = config
       let record = try await BlockingThread.run {
-        try store.create(name: name) { id, full in
+        try store.create(name: name, persist: !requested.autoRemove) { id, full in
           let settings = SpecBuilder.merged(requested, image: image.config.config, id: id, hostHostname: host)
           try SpecBuilder.validate(settings)
           let dir = store.directory(id)

@@ -190,7 +190,7 @@ extension Engine {
     else { return }
     PhaseTrace.mark("d: exit recorded")
     emit("die", record, ["exitCode": "\(record.state.exitCode)"])
-    for w in exitWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: record) }
+    for w in exitWaiters.removeValue(forKey: id) ?? [] { w(record) }
     if record.settings.autoRemove {
       try? await removeContainer(id: id, options: ContainerRemoveOptions(force: true))
     } else {
@@ -228,16 +228,31 @@ extension Engine {
       let code = Int(record.state.exitCode)
       return ContainerWaitHandle { ContainerWaitResponse(statusCode: code) }
     case .removed:
-      let engine = self
+      // Registered now, not when the result is awaited: an exit (and removal) that comes
+      // before the caller awaits it is kept, as dockerd's wait does.
+      let exit = AsyncStream.makeStream(of: ContainerRecord.self)
+      let removed = AsyncStream.makeStream(of: Void.self)
+      exitWaiters[id, default: []].append {
+        exit.continuation.yield($0)
+        exit.continuation.finish()
+      }
+      removalWaiters[id, default: []].append {
+        removed.continuation.yield()
+        removed.continuation.finish()
+      }
       return ContainerWaitHandle {
-        let r = await engine.nextExit(id)
-        await engine.untilRemoved(id)
+        let r = await exit.stream.first { _ in true }
+        _ = await removed.stream.first { _ in true }
         return ContainerWaitResponse(statusCode: Int(r?.state.exitCode ?? 0))
       }
     default:
-      let engine = self
+      let exit = AsyncStream.makeStream(of: ContainerRecord.self)
+      exitWaiters[id, default: []].append {
+        exit.continuation.yield($0)
+        exit.continuation.finish()
+      }
       return ContainerWaitHandle {
-        let r = await engine.nextExit(id)
+        let r = await exit.stream.first { _ in true }
         return ContainerWaitResponse(statusCode: Int(r?.state.exitCode ?? 0))
       }
     }
@@ -246,12 +261,7 @@ extension Engine {
   /// The record after the container's next exit (nil if it is removed first).
   func nextExit(_ id: String) async -> ContainerRecord? {
     guard (try? containers.get(id)) != nil else { return nil }
-    return await withCheckedContinuation { exitWaiters[id, default: []].append($0) }
-  }
-
-  func untilRemoved(_ id: String) async {
-    guard (try? containers.get(id)) != nil else { return }
-    await withCheckedContinuation { removalWaiters[id, default: []].append($0) }
+    return await withCheckedContinuation { c in exitWaiters[id, default: []].append { c.resume(returning: $0) } }
   }
 
   public func killContainer(id ref: String, signal: String?) async throws {
@@ -361,8 +371,8 @@ extension Engine {
       // Removed means no cgroup and no runtime state either.
       await finishRuntimeDeletion(record.id)
       PhaseTrace.mark("d: remove: runtime deleted")
-      for w in exitWaiters.removeValue(forKey: record.id) ?? [] { w.resume(returning: record) }
-      for w in removalWaiters.removeValue(forKey: record.id) ?? [] { w.resume() }
+      for w in exitWaiters.removeValue(forKey: record.id) ?? [] { w(record) }
+      for w in removalWaiters.removeValue(forKey: record.id) ?? [] { w() }
       // Attachers still waiting for a start that will never come.
       for w in launchWaiters.removeValue(forKey: record.id) ?? [] { w.resume(returning: false) }
       dropExecs(of: record.id)

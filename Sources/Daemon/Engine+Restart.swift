@@ -149,7 +149,7 @@ extension Engine {
 
   func wakeExitWaiters(_ id: String) {
     guard let r = try? containers.get(id) else { return }
-    for w in exitWaiters.removeValue(forKey: id) ?? [] { w.resume(returning: r) }
+    for w in exitWaiters.removeValue(forKey: id) ?? [] { w(r) }
   }
 
   /// At daemon start (after live restore): start the containers whose policy says so.

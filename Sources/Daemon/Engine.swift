@@ -54,8 +54,9 @@ public actor Engine: EngineBackend {
   public nonisolated let eventBus = EventBus()
   let runtime: RuntimeCommand
   /// Waiters for a container's next exit / removal.
-  var exitWaiters: [String: [CheckedContinuation<ContainerRecord, Never>]] = [:]
-  var removalWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+  /// Called (once, then dropped) with the record at the container's next exit or removal.
+  var exitWaiters: [String: [@Sendable (ContainerRecord) -> Void]] = [:]
+  var removalWaiters: [String: [@Sendable () -> Void]] = [:]
   /// Attachers of a created container, resumed once its shim exists (before start).
   var launchWaiters: [String: [CheckedContinuation<Bool, Never>]] = [:]
   /// Starts waiting for those attachers to connect to the shim.

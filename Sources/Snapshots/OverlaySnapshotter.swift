@@ -17,6 +17,8 @@ public final class OverlaySnapshotter: Sendable {
   let state: Mutex<SnapshotState>
   /// Removed snapshots' directories, deleted in the background (<root>/trash).
   public let trash: TrashBin
+  /// Active snapshot directories (with `fs` and `work`) made ahead of need (<root>/spares).
+  let spares: SpareDirectories
 
   /// Opens (creating) a snapshotter at `root`; removes directories a crash left without
   /// metadata, and active snapshots whose directory a crash took (a non-durable removal
@@ -36,6 +38,8 @@ public final class OverlaySnapshotter: Sendable {
     }
     self.state = Mutex(s)
     trash = try TrashBin(path: root + "/trash")
+    spares = try SpareDirectories(
+      path: root + "/spares", mode: 0o755, subdirectories: [("fs", 0o755), ("work", 0o700)])
     let known = Set(s.snapshots.values.map { String($0.id) })
     for name in Self.list(root + "/snapshots") where !known.contains(name) {
       Self.removeTree(root + "/snapshots/" + name)
@@ -161,8 +165,10 @@ public final class OverlaySnapshotter: Sendable {
       let id = next.nextID
       next.nextID += 1
       let d = dir(id)
-      try Self.mkdirs(d + "/fs", mode: 0o755)
-      if kind == .active { try Self.mkdirs(d + "/work", mode: 0o700) }
+      if !(kind == .active && spares.take(as: d)) {
+        try Self.mkdirs(d + "/fs", mode: 0o755)
+        if kind == .active { try Self.mkdirs(d + "/work", mode: 0o700) }
+      }
       let info = SnapshotInfo(
         key: key, kind: kind, parent: parent, id: id, created: Int64(time(nil)), labels: labels)
       next.snapshots[key] = info

@@ -267,7 +267,7 @@ final class TestBerthd {
   /// Per-container runtime state (the runtime's own `.empty` layer is not one).
   var runtimeStates: [String] { Self.entries(runtimeRoot).filter { !$0.hasPrefix(".") } }
   var shimStates: [String] { Self.entries(shimsRoot) }
-  var containerDirs: [String] { Self.entries(containersRoot).filter { $0 != ".trash" } }
+  var containerDirs: [String] { Self.entries(containersRoot).filter { ![".trash", ".spares"].contains($0) } }
   /// Removed containers' directories and snapshots not yet deleted in the background.
   var trash: [String] {
     Self.entries(containersRoot + "/.trash") + Self.entries(dataRoot + "/image/snapshots/trash")

@@ -1,0 +1,91 @@
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// Empty directory trees made ahead of need by a background thread, handed out with one
+/// rename.
+///
+/// Making a directory is allocating an inode, and on a disk that can cost far more than
+/// the rename (an ext4 without a journal steps over every inode freed in the last minute).
+/// A container's create makes a few (its directory; its snapshot and the snapshot's `fs`
+/// and `work`): taking them ready-made keeps that off the request's path. Spares left by
+/// a crash are deleted when the pool is opened; it holds at most `keep`.
+public final class SpareDirectories: Sendable {
+  public let path: String
+  private let keep: Int
+  private let mode: mode_t
+  private let subdirectories: [(name: String, mode: mode_t)]
+  private let state = Mutex(State())
+
+  private struct State {
+    var ready: [String] = []
+    var refilling = false
+  }
+
+  /// `subdirectories` are made inside each spare, in order (parents first).
+  public init(path: String, keep: Int = 2, mode: mode_t, subdirectories: [(name: String, mode: mode_t)] = []) throws {
+    self.path = path
+    self.keep = keep
+    self.mode = mode
+    self.subdirectories = subdirectories
+    try Files.makeDirectories(path, mode: 0o700)
+    for name in try Files.list(path) { try? Files.removeTree("\(path)/\(name)") }
+    refill()
+  }
+
+  /// Renames a spare to `destination` (which must not exist); false when there is none
+  /// ready or the rename fails: the caller makes the directory itself then.
+  public func take(as destination: String) -> Bool {
+    let spare = state.withLock { $0.ready.popLast() }
+    refill()
+    guard let spare else { return false }
+    if rename(spare, destination) == 0 { return true }
+    try? Files.removeTree(spare)
+    return false
+  }
+
+  /// Blocks until the pool is full again (tests).
+  public func waitUntilFull() {
+    while state.withLock({ $0.refilling }) { usleep(1000) }
+  }
+
+  private func refill() {
+    let start = state.withLock { s -> Bool in
+      guard !s.refilling, s.ready.count < keep else { return false }
+      s.refilling = true
+      return true
+    }
+    guard start else { return }
+    Threads.detach { [self] in
+      while true {
+        let spare = "\(path)/\(UInt64.random(in: 0...UInt64.max))"
+        let made = make(spare)
+        let more = state.withLock { s -> Bool in
+          if made { s.ready.append(spare) }
+          guard made, s.ready.count < keep else {
+            s.refilling = false
+            return false
+          }
+          return true
+        }
+        if !more { return }
+      }
+    }
+  }
+
+  private func make(_ spare: String) -> Bool {
+    guard mkdir(spare, mode) == 0, chmod(spare, mode) == 0 else { return false }
+    for sub in subdirectories {
+      let dir = "\(spare)/\(sub.name)"
+      guard mkdir(dir, sub.mode) == 0, chmod(dir, sub.mode) == 0 else {
+        try? Files.removeTree(spare)
+        return false
+      }
+    }
+    return true
+  }
+}
