@@ -70,7 +70,8 @@ let package = Package(
       name: "berth-shim", dependencies: ["Shim"],
       linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]),
     .target(
-      name: "Daemon", dependencies: ["EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups", "Runtime"]),
+      name: "Daemon",
+      dependencies: ["EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups", "Runtime", "JSONCoding"]),
     .executableTarget(name: "berthd", dependencies: ["Daemon", "DaemonHTTP"]),
     // `--init`'s PID 1, in C and fully static (busybox-like images have no libc):
     // -nostartfiles keeps out swiftrt.o, the only thing that would pull in the Swift runtime.

@@ -3,6 +3,7 @@
 // The rootfs is mounted at start (<dir>/rootfs) and unmounted when the container exits, as
 // Docker does: a created or exited container holds no mount.
 import EngineAPI
+import JSONCoding
 import FoundationEssentials
 import LinuxOS
 import OCI
@@ -54,29 +55,41 @@ extension Engine {
       let ctx = specContext(record)
       let cfg = config
       let imageStore = images
-      // Rootfs, spec and shim launch (the runtime's create) off the actor. The shim is
-      // spawned first: its start-up overlaps the rootfs mount and the bundle.
+      // Rootfs, spec and shim launch (the runtime's create) off the actor. The rootfs is
+      // mounted on a thread of its own while the shim is spawned (overlayfs makes its work
+      // directories on the disk, the longer of the two), and the shim's start-up overlaps
+      // the rest of the bundle.
       let process = try await BlockingThread.run { () throws -> ShimProcess in
         let rootfs = Engine.rootfs(dir)
         let stateDir = cfg.shimState(record.id)
-        try? Files.removeTree(stateDir)
-        let shim = try ShimClient.spawn(
-          ShimConfig(
-            id: record.id, bundle: dir, runtime: cfg.runtimeBinary, runtimeRoot: cfg.runtimeRoot,
-            stateDir: stateDir, logPath: record.logPath, terminal: settings.tty, openStdin: settings.openStdin,
-            stdinOnce: settings.stdinOnce,
-            // berthd's specs have no poststart hooks (checked below), so opening the exec
-            // fifo is all a start takes.
-            execFifo: ExecFifo.path(runtimeRoot: cfg.runtimeRoot, id: record.id)),
-          shimBinary: cfg.shimBinary)
-        var mounted = false
-        do {
+        let mounting = JoinableThread {
           // The bundle directory is gone after a reboot (the exec root is a tmpfs).
           try Files.makeDirectories(dir, mode: 0o711)
           try Engine.restoreNetworkFiles(dir: dir, settings: settings)
           try Files.makeDirectories(rootfs, mode: 0o755)
           let mounts = try imageStore.snapshots.mounts(Engine.snapshotKey(record.id))
           try mounts.mount(at: rootfs, volatile: settings.autoRemove)
+        }
+        let shim: PendingShim
+        do {
+          try? Files.removeTree(stateDir)
+          shim = try ShimClient.spawn(
+            ShimConfig(
+              id: record.id, bundle: dir, runtime: cfg.runtimeBinary, runtimeRoot: cfg.runtimeRoot,
+              stateDir: stateDir, logPath: record.logPath, terminal: settings.tty, openStdin: settings.openStdin,
+              stdinOnce: settings.stdinOnce,
+              // berthd's specs have no poststart hooks (checked below), so opening the exec
+              // fifo is all a start takes.
+              execFifo: ExecFifo.path(runtimeRoot: cfg.runtimeRoot, id: record.id)),
+            shimBinary: cfg.shimBinary)
+        } catch {
+          if (try? mounting.join()) != nil { try? SnapshotMount.unmount(rootfs, detach: true) }
+          throw error
+        }
+        PhaseTrace.mark("d: shim spawned")
+        var mounted = false
+        do {
+          try mounting.join()
           mounted = true
           PhaseTrace.mark("d: rootfs mounted")
           var spec = try SpecBuilder.build(settings, context: ctx)
@@ -88,10 +101,9 @@ extension Engine {
           if let cwd = spec.process?.cwd, cwd != "/" {
             try? Files.makeDirectories(try RootedPath.resolve(root: rootfs, cwd))
           }
-          let enc = JSONEncoder()
-          enc.outputFormatting = [.sortedKeys]
           // Rewritten at every start and read only by this start's runtime create: no fsync.
-          try Files.writeAtomically(dir + "/config.json", Array(try enc.encode(spec)), durable: false)
+          try Files.writeAtomically(
+            dir + "/config.json", try JSON.encode(spec, options: .init(sortedKeys: true)), durable: false)
           PhaseTrace.mark("d: bundle written")
           return try shim.proceed()
         } catch {

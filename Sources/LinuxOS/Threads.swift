@@ -34,3 +34,43 @@ public enum Threads {
     return true
   }
 }
+
+/// Work started on its own thread and waited for with `join`.
+public final class JoinableThread: @unchecked Sendable {
+  private var thread = pthread_t()
+  private var started = false
+  private var failure: (any Error)?
+  private let body: () throws -> Void
+
+  /// Starts `body` on a new thread (or runs it here if no thread can be made).
+  public init(_ body: @escaping @Sendable () throws -> Void) {
+    self.body = body
+    let me = Unmanaged.passRetained(self).toOpaque()
+    let rc = pthread_create(
+      &thread, nil,
+      { arg in
+        guard let arg else { return nil }
+        Unmanaged<JoinableThread>.fromOpaque(arg).takeRetainedValue().runBody()
+        return nil
+      }, me)
+    if rc == 0 {
+      started = true
+    } else {
+      Unmanaged<JoinableThread>.fromOpaque(me).release()
+      runBody()
+    }
+  }
+
+  private func runBody() {
+    do { try body() } catch { failure = error }
+  }
+
+  /// Waits for the thread; throws what `body` threw.
+  public func join() throws {
+    if started {
+      pthread_join(thread, nil)
+      started = false
+    }
+    if let failure { throw failure }
+  }
+}
