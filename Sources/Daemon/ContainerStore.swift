@@ -14,6 +14,9 @@ public final class ContainerStore: Sendable {
   public let root: String
   let records: Mutex<[String: ContainerRecord]>
   static let recordFile = "config.v2.json"
+  /// The record's next version is written here, then renamed over it; a spare container
+  /// directory comes with it already made.
+  static let nextSuffix = ".next"
   /// Removed containers' directories, deleted in the background (<root>/.trash).
   public let trash: TrashBin
   /// Container directories made ahead of need (<root>/.spares).
@@ -37,7 +40,8 @@ public final class ContainerStore: Sendable {
     }
     records = Mutex(loaded)
     trash = try TrashBin(path: root + "/.trash")
-    spares = try SpareDirectories(path: root + "/.spares", mode: 0o710)
+    spares = try SpareDirectories(
+      path: root + "/.spares", mode: 0o710, files: [(Self.recordFile + Self.nextSuffix, 0o600)])
   }
 
   public func directory(_ id: String) -> String { "\(root)/\(id)" }
@@ -148,8 +152,9 @@ public final class ContainerStore: Sendable {
     let enc = JSONEncoder()
     enc.outputFormatting = [.sortedKeys]
     let bytes = Array(try enc.encode(record))
+    let path = "\(directory(record.id))/\(Self.recordFile)"
     try Files.writeAtomically(
-      "\(directory(record.id))/\(Self.recordFile)", bytes, mode: 0o600, durable: !record.settings.autoRemove)
+      path, bytes, mode: 0o600, durable: !record.settings.autoRemove, temporary: path + Self.nextSuffix)
   }
 
   /// By full id, by name ("x" or "/x"), or by a unique id prefix — Docker's order.

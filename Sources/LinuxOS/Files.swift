@@ -21,11 +21,14 @@ public enum Files {
 
   /// Replaces `path` atomically: a crash leaves the old or the new content, never a torn file.
   /// `durable: false` skips the fsyncs, for state that does not outlive a reboot (/run).
-  public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true)
-    throws
-  {
+  /// `temporary`: the file written and renamed over `path` (by default `path.tmp-<pid>`),
+  /// reused when it exists (SpareDirectories can make it ahead of need: no inode is
+  /// allocated on the caller's path then).
+  public static func writeAtomically(
+    _ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true, temporary: String? = nil
+  ) throws {
     let directory = parent(of: path)
-    let temporary = "\(path).tmp-\(getpid())"
+    let temporary = temporary ?? "\(path).tmp-\(getpid())"
     let fd = try FD.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
     do {
       try FD.write(fd, bytes)

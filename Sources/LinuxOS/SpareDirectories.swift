@@ -19,6 +19,7 @@ public final class SpareDirectories: Sendable {
   private let keep: Int
   private let mode: mode_t
   private let subdirectories: [(name: String, mode: mode_t)]
+  private let files: [(name: String, mode: mode_t)]
   private let state = Mutex(State())
 
   private struct State {
@@ -26,12 +27,17 @@ public final class SpareDirectories: Sendable {
     var refilling = false
   }
 
-  /// `subdirectories` are made inside each spare, in order (parents first).
-  public init(path: String, keep: Int = 2, mode: mode_t, subdirectories: [(name: String, mode: mode_t)] = []) throws {
+  /// `subdirectories` are made inside each spare, in order (parents first), then the empty
+  /// `files` (a temporary file that a first atomic write reuses, for one).
+  public init(
+    path: String, keep: Int = 2, mode: mode_t, subdirectories: [(name: String, mode: mode_t)] = [],
+    files: [(name: String, mode: mode_t)] = []
+  ) throws {
     self.path = path
     self.keep = keep
     self.mode = mode
     self.subdirectories = subdirectories
+    self.files = files
     try Files.makeDirectories(path, mode: 0o700)
     for name in try Files.list(path) { try? Files.removeTree("\(path)/\(name)") }
     refill()
@@ -85,6 +91,15 @@ public final class SpareDirectories: Sendable {
         try? Files.removeTree(spare)
         return false
       }
+    }
+    for file in files {
+      let fd = open("\(spare)/\(file.name)", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, file.mode)
+      guard fd >= 0, fchmod(fd, file.mode) == 0 else {
+        if fd >= 0 { close(fd) }
+        try? Files.removeTree(spare)
+        return false
+      }
+      close(fd)
     }
     return true
   }

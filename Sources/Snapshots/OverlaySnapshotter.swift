@@ -34,15 +34,35 @@ public final class OverlaySnapshotter: Sendable {
     }
     if !lost.isEmpty {
       for info in lost { s.snapshots[info.key] = nil }
-      try s.save(statePath)
+      try s.save(statePath, temporary: statePath + Self.nextSuffix)
     }
     self.state = Mutex(s)
     trash = try TrashBin(path: root + "/trash")
     spares = try SpareDirectories(
       path: root + "/spares", mode: 0o755, subdirectories: [("fs", 0o755), ("work", 0o700)])
+    makeSpareStateFile()
     let known = Set(s.snapshots.values.map { String($0.id) })
     for name in Self.list(root + "/snapshots") where !known.contains(name) {
       Self.removeTree(root + "/snapshots/" + name)
+    }
+  }
+
+  /// The metadata's next version is written to <root>/metadata.json.next, which a thread
+  /// makes again after each save: the save then allocates no inode (see SpareDirectories).
+  static let nextSuffix = ".next"
+
+  /// Writes the metadata (callers hold the state lock, so saves never overlap).
+  func persist(_ s: SnapshotState, durable: Bool = true) throws {
+    try s.save(statePath, durable: durable, temporary: statePath + Self.nextSuffix)
+    makeSpareStateFile()
+  }
+
+  /// Makes <root>/metadata.json.next on a thread, unless it exists.
+  func makeSpareStateFile() {
+    let spare = statePath + Self.nextSuffix
+    Threads.detach {
+      let fd = open(spare, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+      if fd >= 0 { close(fd) }
     }
   }
 
@@ -93,7 +113,7 @@ public final class OverlaySnapshotter: Sendable {
       info.kind = .committed
       if let labels { info.labels = labels }
       next.snapshots[name] = info
-      try next.save(statePath)
+      try persist(next)
       s = next
       return dir(info.id) + "/work"
     }
@@ -108,7 +128,7 @@ public final class OverlaySnapshotter: Sendable {
       guard children.isEmpty else { throw SnapshotError.hasChildren(key, children: children) }
       var next = s
       next.snapshots[key] = nil
-      try next.save(statePath, durable: durable)
+      try persist(next, durable: durable)
       s = next
       return dir(info.id)
     }
@@ -173,7 +193,7 @@ public final class OverlaySnapshotter: Sendable {
         key: key, kind: kind, parent: parent, id: id, created: Int64(time(nil)), labels: labels)
       next.snapshots[key] = info
       do {
-        try next.save(statePath, durable: durable)
+        try persist(next, durable: durable)
       } catch {
         Self.removeTree(d)
         throw error

@@ -49,11 +49,12 @@ struct SnapshotState: Codable {
     }
   }
 
-  func save(_ path: String, durable: Bool = true) throws {
+  /// `temporary`: see `AtomicFile.write`.
+  func save(_ path: String, durable: Bool = true, temporary: String? = nil) throws {
     let enc = JSONEncoder()
     enc.outputFormatting = [.sortedKeys, .prettyPrinted]
     let data = try enc.encode(self)
-    try AtomicFile.write(Array(data), to: path, durable: durable)
+    try AtomicFile.write(Array(data), to: path, durable: durable, temporary: temporary)
   }
 }
 
@@ -61,9 +62,11 @@ enum AtomicFile {
   /// Writes `bytes` to `path` so that a crash leaves either the old or the new file.
   /// `durable: false` skips both fsyncs: a process crash still sees old or new, a power
   /// loss may undo the change.
-  static func write(_ bytes: [UInt8], to path: String, durable: Bool = true) throws {
-    let tmp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+  /// `temporary`: the file to write and rename (reused when it exists; callers that give
+  /// one must not write concurrently), else a fresh uniquely named one.
+  static func write(_ bytes: [UInt8], to path: String, durable: Bool = true, temporary: String? = nil) throws {
+    let tmp = temporary ?? path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_CLOEXEC | (temporary == nil ? O_EXCL : O_TRUNC), 0o644)
     guard fd >= 0 else { throw SnapshotError.system(op: "create", path: tmp, errno: errno) }
     var ok = false
     defer {

@@ -80,6 +80,28 @@ private func make(_ store: ContainerStore, name: String?) throws -> ContainerRec
     #expect(store.all().count == 1)
   }
 
+  /// A spare directory brings the record's temporary file: the first write allocates no
+  /// inode (the record is the file that was ready), and the store still reloads it.
+  @Test func firstRecordWriteReusesTheSpareFile() throws {
+    let root = tempDir("spare")
+    defer { removeTree(root) }
+    let store = try ContainerStore(root: root)
+    store.spares.waitUntilFull()
+    var ready: Set<ino_t> = []
+    for spare in try LinuxOSFiles.list(root + "/.spares") {
+      var st = stat()
+      #expect(lstat("\(root)/.spares/\(spare)/config.v2.json.next", &st) == 0)
+      ready.insert(st.st_ino)
+    }
+    #expect(ready.count == 2)
+    let record = try make(store, name: "reused")
+    var after = stat()
+    #expect(lstat(store.directory(record.id) + "/config.v2.json", &after) == 0)
+    #expect(ready.contains(after.st_ino))
+    #expect(try ContainerStore(root: root).get("reused").id == record.id)
+    store.spares.waitUntilFull()
+  }
+
   @Test func failedCreateLeavesNothing() throws {
     let root = tempDir("failed")
     defer { removeTree(root) }

@@ -1,10 +1,47 @@
 // Overlay snapshotter: metadata, mounts, and real overlay mounts (needs root).
 import Foundation
+import Glibc
 import Snapshots
 import Testing
 
 @Suite("Snapshots: overlay snapshotter")
 struct SnapshotTests {
+  static func inode(_ path: String) -> ino_t? {
+    var st = stat()
+    return lstat(path, &st) == 0 ? st.st_ino : nil
+  }
+
+  static func eventually(_ condition: () -> Bool) -> Bool {
+    for _ in 0..<500 where !condition() { usleep(2_000) }
+    return condition()
+  }
+
+  /// Saves reuse a file made ahead of need; active snapshots come from spare directories
+  /// and removed ones leave through the trash: nothing is left once the threads are done.
+  @Test func savesAndPreparesUseFilesMadeAheadAndRemovalsEmptyTheTrash() throws {
+    try withTempDir { tmp in
+      let s = try OverlaySnapshotter(root: tmp + "/snap")
+      let spare = tmp + "/snap/metadata.json.next"
+      #expect(Self.eventually { Self.inode(spare) != nil })
+      let ready = Self.inode(spare)
+      _ = try s.prepare("base-active")
+      // The metadata now is the file that was ready.
+      #expect(Self.inode(tmp + "/snap/metadata.json") == ready)
+      #expect(Self.eventually { Self.inode(spare) != nil })
+      try s.commit("base", key: "base-active")
+      for i in 0..<5 {
+        let mounts = try s.prepare("c\(i)", parent: "base")
+        #expect(FileManager.default.fileExists(atPath: mounts[0].upperDirectory ?? "/nonexistent"))
+        try s.remove("c\(i)")
+      }
+      s.trash.waitUntilEmpty()
+      #expect(try FileManager.default.contentsOfDirectory(atPath: tmp + "/snap/trash").isEmpty)
+      let left = try FileManager.default.contentsOfDirectory(atPath: tmp + "/snap/snapshots")
+      #expect(left.count == 1, "\(left)")  // only "base"
+      #expect(s.list().map(\.key) == ["base"])
+    }
+  }
+
   @Test func prepareCommitViewRemove() throws {
     try withTempDir { tmp in
       let s = try OverlaySnapshotter(root: tmp + "/snap")
