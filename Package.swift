@@ -71,7 +71,7 @@ let package = Package(
       linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]),
     .target(
       name: "Daemon",
-      dependencies: ["EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups", "Runtime", "JSONCoding"]),
+      dependencies: ["EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups", "Runtime"]),
     .executableTarget(name: "berthd", dependencies: ["Daemon", "DaemonHTTP"]),
     // `--init`'s PID 1, in C and fully static (busybox-like images have no libc):
     // -nostartfiles keeps out swiftrt.o, the only thing that would pull in the Swift runtime.

@@ -3,7 +3,6 @@
 // The rootfs is mounted at start (<dir>/rootfs) and unmounted when the container exits, as
 // Docker does: a created or exited container holds no mount.
 import EngineAPI
-import JSONCoding
 import FoundationEssentials
 import LinuxOS
 import OCI
@@ -93,6 +92,7 @@ extension Engine {
           mounted = true
           PhaseTrace.mark("d: rootfs mounted")
           var spec = try SpecBuilder.build(settings, context: ctx)
+          PhaseTrace.mark("d: spec built")
           guard (spec.hooks?.poststart ?? []).isEmpty else {
             throw DaemonError.system(
               "poststart hooks need the runtime's start, and the shim starts through the exec fifo")
@@ -101,9 +101,10 @@ extension Engine {
           if let cwd = spec.process?.cwd, cwd != "/" {
             try? Files.makeDirectories(try RootedPath.resolve(root: rootfs, cwd))
           }
+          let enc = JSONEncoder()
+          enc.outputFormatting = [.sortedKeys]
           // Rewritten at every start and read only by this start's runtime create: no fsync.
-          try Files.writeAtomically(
-            dir + "/config.json", try JSON.encode(spec, options: .init(sortedKeys: true)), durable: false)
+          try Files.writeAtomically(dir + "/config.json", Array(try enc.encode(spec)), durable: false)
           PhaseTrace.mark("d: bundle written")
           return try shim.proceed()
         } catch {

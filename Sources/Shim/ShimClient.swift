@@ -49,6 +49,7 @@ public struct ShimClient: Sendable {
     opened.append(devNull)
     let shimLog = try FD.open(paths.shimLog, O_WRONLY | O_CREAT | O_APPEND, mode: 0o640)
     opened.append(shimLog)
+    PhaseTrace.mark("d: spawning the shim")
     let pid = try Processes.spawn(
       shimBinary, ["berth-shim", "--state-dir", config.stateDir], environment: RuntimeInvoker.environment,
       fds: [devNull, devNull, shimLog, report.write, go.read], newSession: true, workingDirectory: config.stateDir)
