@@ -20,6 +20,9 @@ public final class SpareDirectories: Sendable {
   private let mode: mode_t
   private let subdirectories: [(name: String, mode: mode_t)]
   private let files: [(name: String, mode: mode_t)]
+  /// The pool directory, which spares are made in relative to: once it is deleted (a test's
+  /// scratch directory) the thread can no longer make anything there.
+  private let directoryFD: Int32
   private let state = Mutex(State())
 
   private struct State {
@@ -40,8 +43,11 @@ public final class SpareDirectories: Sendable {
     self.files = files
     try Files.makeDirectories(path, mode: 0o700)
     for name in try Files.list(path) { try? Files.removeTree("\(path)/\(name)") }
+    directoryFD = try FD.open(path, O_PATH | O_DIRECTORY)
     refill()
   }
+
+  deinit { FD.close(directoryFD) }
 
   /// Renames a spare to `destination` (which must not exist); false when there is none
   /// ready or the rename fails: the caller makes the directory itself then.
@@ -49,8 +55,8 @@ public final class SpareDirectories: Sendable {
     let spare = state.withLock { $0.ready.popLast() }
     refill()
     guard let spare else { return false }
-    if rename(spare, destination) == 0 { return true }
-    try? Files.removeTree(spare)
+    if renameat(directoryFD, spare, AT_FDCWD, destination) == 0 { return true }
+    try? Files.removeTree("\(path)/\(spare)")
     return false
   }
 
@@ -68,7 +74,7 @@ public final class SpareDirectories: Sendable {
     guard start else { return }
     Threads.detach { [self] in
       while true {
-        let spare = "\(path)/\(UInt64.random(in: 0...UInt64.max))"
+        let spare = String(UInt64.random(in: 0...UInt64.max))
         let made = make(spare)
         let more = state.withLock { s -> Bool in
           if made { s.ready.append(spare) }
@@ -83,24 +89,29 @@ public final class SpareDirectories: Sendable {
     }
   }
 
-  private func make(_ spare: String) -> Bool {
-    guard mkdir(spare, mode) == 0, chmod(spare, mode) == 0 else { return false }
+  /// Makes the spare `name` in the pool (paths relative to the pool's fd).
+  private func make(_ name: String) -> Bool {
+    guard mkdirat(directoryFD, name, mode) == 0 else { return false }
+    guard fchmodat(directoryFD, name, mode, 0) == 0 else { return discard(name) }
     for sub in subdirectories {
-      let dir = "\(spare)/\(sub.name)"
-      guard mkdir(dir, sub.mode) == 0, chmod(dir, sub.mode) == 0 else {
-        try? Files.removeTree(spare)
-        return false
+      let dir = "\(name)/\(sub.name)"
+      guard mkdirat(directoryFD, dir, sub.mode) == 0, fchmodat(directoryFD, dir, sub.mode, 0) == 0 else {
+        return discard(name)
       }
     }
     for file in files {
-      let fd = open("\(spare)/\(file.name)", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, file.mode)
+      let fd = openat(directoryFD, "\(name)/\(file.name)", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, file.mode)
       guard fd >= 0, fchmod(fd, file.mode) == 0 else {
         if fd >= 0 { close(fd) }
-        try? Files.removeTree(spare)
-        return false
+        return discard(name)
       }
       close(fd)
     }
     return true
+  }
+
+  private func discard(_ name: String) -> Bool {
+    try? Files.removeTree("\(path)/\(name)")
+    return false
   }
 }

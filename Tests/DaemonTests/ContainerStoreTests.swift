@@ -12,8 +12,13 @@ private func tempDir(_ tag: String) -> String {
   return path
 }
 
+/// Retried: the store's background threads (spares, trash) may still be adding an entry;
+/// once the directory is gone they cannot.
 private func removeTree(_ path: String) {
-  _ = try? LinuxOSFiles.removeTree(path)
+  for _ in 0..<100 where LinuxOSFiles.exists(path) {
+    _ = try? LinuxOSFiles.removeTree(path)
+    if LinuxOSFiles.exists(path) { usleep(10_000) }
+  }
 }
 
 import LinuxOS

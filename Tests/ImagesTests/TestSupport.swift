@@ -40,7 +40,12 @@ func removeTree(_ dir: String) {
     }
     for t in targets.reversed() { umount2(t, Int32(MNT_DETACH)) }
   }
-  try? FileManager.default.removeItem(atPath: dir)
+  // The snapshotter's background threads (spares, trash) may still be adding an entry:
+  // once the directory is gone they cannot, so a few tries are enough.
+  for _ in 0..<100 where FileManager.default.fileExists(atPath: dir) {
+    try? FileManager.default.removeItem(atPath: dir)
+    if FileManager.default.fileExists(atPath: dir) { usleep(10_000) }
+  }
 }
 
 @discardableResult

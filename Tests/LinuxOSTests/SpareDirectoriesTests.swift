@@ -41,4 +41,18 @@ struct SpareDirectoriesTests {
     #expect(!spares.take(as: dir + "/exists"))
     spares.waitUntilFull()
   }
+
+  /// Spares are made relative to the pool's directory: once that is deleted, a refill
+  /// cannot bring it back (a scratch directory removed under a running pool stays gone).
+  @Test func aDeletedPoolIsNotRecreated() throws {
+    let dir = "/tmp/berth-spares-gone-\(getpid())"
+    try? Files.removeTree(dir)
+    try Files.makeDirectories(dir, mode: 0o755)
+    let spares = try SpareDirectories(path: dir + "/spares", keep: 2, mode: 0o700)
+    spares.waitUntilFull()
+    try Files.removeTree(dir)
+    #expect(!spares.take(as: "/tmp/berth-spares-gone-\(getpid())-taken"))
+    spares.waitUntilFull()
+    #expect(!Files.exists(dir))
+  }
 }
