@@ -66,14 +66,17 @@ public enum Files {
   }
 
   /// rm -rf that never follows symlinks.
-  public static func removeTree(_ path: String) throws {
+  /// `stayingOn`: a device; what lies on another filesystem (a mount below `path`) is left
+  /// alone, and so is the directory holding it (its rmdir fails).
+  public static func removeTree(_ path: String, stayingOn device: dev_t? = nil) throws {
     var st = stat()
     if lstat(path, &st) != 0 {
       if Glibc.errno == ENOENT { return }
       throw SystemError("lstat", errno: Glibc.errno, path)
     }
+    if let device, st.st_dev != device { return }
     if (st.st_mode & S_IFMT) == S_IFDIR {
-      for name in try list(path) { try removeTree("\(path)/\(name)") }
+      for name in try list(path) { try removeTree("\(path)/\(name)", stayingOn: device) }
       try sys("rmdir", path) { rmdir(path) }
     } else {
       try sys("unlink", path) { unlink(path) }

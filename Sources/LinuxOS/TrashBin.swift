@@ -68,7 +68,7 @@ public final class TrashBin: Sendable {
       if lstat(path, &bin) == 0 {
         for name in (try? Files.list(path)) ?? [] {
           // What cannot be deleted (an immutable file, a mount) stays until the next wake.
-          Self.removeTree("\(path)/\(name)", device: bin.st_dev)
+          try? Files.removeTree("\(path)/\(name)", stayingOn: bin.st_dev)
         }
       }
       let finished = state.withLock { s -> Bool in
@@ -77,19 +77,6 @@ public final class TrashBin: Sendable {
         return true
       }
       if finished { return }
-    }
-  }
-
-  /// Deletes `path` without following symlinks or entering another filesystem (a mount
-  /// that was somehow left below a removed container must keep its content).
-  private static func removeTree(_ path: String, device: dev_t) {
-    var st = stat()
-    guard lstat(path, &st) == 0, st.st_dev == device else { return }
-    if st.st_mode & S_IFMT == S_IFDIR {
-      for name in (try? Files.list(path)) ?? [] { removeTree("\(path)/\(name)", device: device) }
-      rmdir(path)
-    } else {
-      unlink(path)
     }
   }
 }

@@ -16,13 +16,20 @@ struct RuntimeInvoker {
   /// `fds` become its stdin, stdout and stderr.
   func run(_ arguments: [String], fds: [Int32]) throws {
     let logOffset = Self.fileSize(logPath)
-    let argv = [binary, "--root", root, "--log", logPath, "--log-format", "json"] + arguments
-    let pid = try Processes.spawn(binary, argv, environment: Self.environment, fds: fds)
-    guard let exit = try Processes.wait(pid) else {
-      throw ShimError.runtime("\(arguments.first ?? "") did not finish")
-    }
+    let pid = try Processes.spawn(binary, commandLine(arguments), environment: Self.environment, fds: fds)
+    try finish(pid, verb: arguments.first ?? "runtime", logOffset: logOffset)
+  }
+
+  /// The runtime's argv: its global flags, then `arguments`.
+  func commandLine(_ arguments: [String]) -> [String] {
+    [binary, "--root", root, "--log", logPath, "--log-format", "json"] + arguments
+  }
+
+  /// Waits for the runtime `pid`; throws its error (from the log written after
+  /// `logOffset`) unless it succeeded.
+  func finish(_ pid: pid_t, verb: String, logOffset: Int) throws {
+    guard let exit = try Processes.wait(pid) else { throw ShimError.runtime("\(verb) did not finish") }
     guard exit != .exited(0) else { return }
-    let verb = arguments.first ?? "runtime"
     let message = lastError(since: logOffset) ?? "exited with status \(exit.code)"
     throw ShimError.runtime("\(verb) failed: \(message)")
   }
@@ -36,9 +43,7 @@ struct RuntimeInvoker {
     let logOffset = Self.fileSize(logPath)
     let (shimEnd, runtimeEnd) = try FD.socketPair()
     defer { FD.close(shimEnd) }
-    let argv =
-      [binary, "--root", root, "--log", logPath, "--log-format", "json", "create", "--handshake-fd", "\(fds.count)"]
-      + arguments.drop { $0 == "create" }
+    let argv = commandLine(["create", "--handshake-fd", "\(fds.count)"] + arguments.drop { $0 == "create" })
     let pid: pid_t
     do {
       pid = try Processes.spawn(binary, argv, environment: Self.environment, fds: fds + [runtimeEnd])
@@ -57,9 +62,8 @@ struct RuntimeInvoker {
       throw error
     }
     if (try? FD.read(shimEnd, max: 1)) == [1] { return }
-    guard let exit = try Processes.wait(pid) else { throw ShimError.runtime("create did not finish") }
-    let message = lastError(since: logOffset) ?? "exited with status \(exit.code)"
-    throw ShimError.runtime("create failed: \(message)")
+    try finish(pid, verb: "create", logOffset: logOffset)
+    throw ShimError.runtime("create ended without creating the container")
   }
 
   /// The last `"level":"error"` message written to the log after `offset`.

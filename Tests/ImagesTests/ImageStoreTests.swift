@@ -82,12 +82,20 @@ struct ImageStoreTests {
       try store.remove("a2")
       #expect(try store.image("a").id == a.id)
 
+      // A container's snapshot stands on the image's init layer, which GC keeps while the
+      // image exists (and removes with it, below).
+      _ = try store.prepareContainerSnapshot("ctr-a", image: a)
+      try store.snapshots.remove("ctr-a")
+      let initLayer = ImageStore.initLayerKey(top: a.config.rootfs.diffIDs[0].description)
+      #expect(store.snapshots.stat(initLayer)?.kind == .committed)
+
       try store.remove("b")
       _ = try store.garbageCollect(gracePeriod: 0)
       #expect(!store.content.contains(b.id))
       #expect(!store.content.contains(b.manifest.layers[0].digest))
       #expect(store.content.contains(a.id))
-      #expect(store.snapshots.list().map(\.key) == [a.config.rootfs.diffIDs[0].description])
+      #expect(
+        store.snapshots.list().map(\.key).sorted() == [a.config.rootfs.diffIDs[0].description, initLayer].sorted())
 
       try store.remove(a.id.description, force: true)
       _ = try store.garbageCollect(gracePeriod: 0)
