@@ -17,6 +17,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     // C: only what Swift cannot do safely (raw syscalls, variadic calls, a fork+exec
@@ -71,7 +72,10 @@ let package = Package(
       linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]),
     .target(
       name: "Daemon",
-      dependencies: ["EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups", "Runtime"]),
+      dependencies: [
+        "EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups", "Runtime",
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .executableTarget(name: "berthd", dependencies: ["Daemon", "DaemonHTTP"]),
     // `--init`'s PID 1, in C and fully static (busybox-like images have no libc):
     // -nostartfiles keeps out swiftrt.o, the only thing that would pull in the Swift runtime.

@@ -4,7 +4,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 command -v swift >/dev/null || export PATH=/opt/swift/usr/bin:$PATH
 echo "== lint (swift format)"
-swift format lint --recursive Sources Tests 2>&1 | tail -20
+# --strict: a finding fails the run (CI must not land unformatted code).
+lint_output=$(swift format lint --strict --recursive Sources Tests 2>&1)
+lint_status=$?
+[ -z "$lint_output" ] || echo "$lint_output" | tail -20
+[ "$lint_status" -eq 0 ] || { echo "lint failed: run swift format --in-place --recursive Sources Tests"; exit 1; }
 echo "== build"
 swift build --build-tests 2>&1 | grep -E "error|warning: unre|Compiling|Build" | tail -5
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "build failed"; exit 1; }

@@ -1,6 +1,5 @@
-// The engine: container records, images, and the per-container shims, behind EngineAPI's
-// `EngineBackend`. One actor owns the container state machine; blocking work (shim
-// sockets, the runtime, image I/O) runs on its own threads (`BlockingThread`).
+// The engine: the areas of the daemon (containers, exec, images, distribution, volumes,
+// system), each behind its own EngineAPI backend protocol, and what they share.
 import EngineAPI
 import Images
 import LinuxOS
@@ -17,7 +16,10 @@ public struct EngineConfig: Sendable {
   public var dataRoot: String
   /// /run/berth
   public var execRoot: String
+  /// berth-runtime.
   public var runtimeBinary: String
+  /// Every runtime a container may name (berth-runtime's alone unless berthd sets more).
+  public var runtimes: RuntimeRegistry
   public var shimBinary: String
   public var cgroupParent = "/berth"
   /// berth-init, the PID 1 of `--init` containers; nil when it is not installed.
@@ -29,12 +31,14 @@ public struct EngineConfig: Sendable {
     self.dataRoot = dataRoot
     self.execRoot = execRoot
     self.runtimeBinary = runtimeBinary
+    runtimes = RuntimeRegistry(berthRuntime: runtimeBinary, execRoot: execRoot)
     self.shimBinary = shimBinary
   }
 
   var containersRoot: String { dataRoot + "/containers" }
   var imageRoot: String { dataRoot + "/image" }
-  var runtimeRoot: String { execRoot + "/runtime" }
+  /// berth-runtime's state root.
+  var runtimeRoot: String { runtimes.root(RuntimeRegistry.berth) }
   /// The shim's state directory. Short (16 hex digits of the id): the shim's sockets live
   /// in it, and a unix socket path must fit in 107 bytes.
   func shimState(_ id: String) -> String { execRoot + "/shims/" + id.prefix(16) }
@@ -46,43 +50,40 @@ public struct EngineConfig: Sendable {
   func bundle(_ id: String) -> String { bundlesRoot + "/" + id }
 }
 
-public actor Engine: EngineBackend {
-  public nonisolated let config: EngineConfig
-  public nonisolated let images: ImageStore
-  public nonisolated let containers: ContainerStore
-  public nonisolated let volumes: VolumeStore
-  public nonisolated let eventBus = EventBus()
-  let runtime: RuntimeCommand
-  /// Waiters for a container's next exit / removal.
-  /// Called (once, then dropped) with the record at the container's next exit or removal.
-  var exitWaiters: [String: [@Sendable (ContainerRecord) -> Void]] = [:]
-  var removalWaiters: [String: [@Sendable () -> Void]] = [:]
-  /// Attachers of a created container, resumed once its shim exists (before start).
-  var launchWaiters: [String: [CheckedContinuation<Bool, Never>]] = [:]
-  /// Starts waiting for those attachers to connect to the shim.
-  var attachGates: [String: AttachGate] = [:]
-  var monitored: Set<String> = []
-  /// The runtime's deletes of exited containers, under way (see Engine+RuntimeDeletion).
-  var runtimeDeletions: [String: Task<Void, Never>] = [:]
-  /// Exec instances by id.
-  var execs: [String: ExecRecord] = [:]
+/// berthd's engine: it makes the shared context and the areas, and hands the HTTP layer
+/// their backends. Each area owns its state:
+/// - `ContainerArea` (an actor): the container state machine, ordered per container; the
+///   shims, waits, attach gates, restarts, health checks; writes the `ContainerStore`.
+/// - `ExecArea` (an actor): exec instances.
+/// - `ImageArea`: images, tags, load/save/import; writes the `ImageStore` (except container
+///   snapshots, which the container area makes and removes).
+/// - `VolumeArea`: volumes; writes the `VolumeStore`.
+/// - `SystemArea`: version, info, disk usage, events.
+public final class Engine: Sendable {
+  public let context: EngineContext
+  public let containers: ContainerArea
+  public let exec: ExecArea
+  public let images: ImageArea
+  public let volumes: VolumeArea
+  public let system: SystemArea
 
   public init(config: EngineConfig) throws {
-    self.config = config
-    for dir in [config.dataRoot, config.execRoot, config.execRoot + "/shims", config.runtimeRoot, config.bundlesRoot] {
-      try Files.makeDirectories(dir, mode: 0o711)
-    }
-    images = try ImageStore(root: config.imageRoot)
-    containers = try ContainerStore(root: config.containersRoot)
-    volumes = try VolumeStore(root: config.dataRoot + "/volumes")
-    runtime = RuntimeCommand(binary: config.runtimeBinary, root: config.runtimeRoot)
+    context = try EngineContext(config: config)
+    volumes = VolumeArea(context: context)
+    exec = ExecArea(context: context)
+    images = ImageArea(context: context)
+    containers = ContainerArea(context: context, volumes: volumes, exec: exec)
+    system = SystemArea(context: context, containerArea: containers, imageArea: images, volumeArea: volumes)
   }
 
-  func shimClient(_ id: String) -> ShimClient { ShimClient(stateDir: config.shimState(id)) }
-
-  func record(_ ref: String) throws -> ContainerRecord {
-    do { return try containers.get(ref) } catch let e as DaemonError { throw e.engineError }
+  public var backends: EngineBackends {
+    EngineBackends(
+      system: system, containers: containers, exec: exec, images: images, distribution: images, volumes: volumes)
   }
+
+  /// Live restore: reconciles the records with the shims and the runtime, then restarts
+  /// what the restart policies say.
+  public func restore() async { await containers.restore() }
 }
 
 extension DaemonError {

@@ -52,4 +52,7 @@ public final class ShimAttachment: @unchecked Sendable {
 
   /// Ends stdin (the shim closes the process's stdin if it was started with stdinOnce).
   public func closeWrite() { ShimSocket.shutdownWrite(fd) }
+
+  /// Ends the attachment both ways: a `read` blocked on another thread returns nil.
+  public func shutdown() { ShimSocket.shutdownBoth(fd) }
 }

@@ -24,11 +24,14 @@ public struct ShimConfig: Codable, Sendable, Equatable {
   /// itself: opening the fifo is all `runtime start` does for a spec without poststart
   /// hooks, and it saves a runtime process on every start. Nil: `runtime start`.
   public var execFifo: String?
+  /// The runtime speaks berth-runtime's `create --handshake-fd` (nil: it does). Other
+  /// runtimes (runc, crun) are started with a plain `create` once berthd says go.
+  public var createHandshake: Bool?
 
   public init(
     id: String, bundle: String, runtime: String, runtimeRoot: String, stateDir: String, logPath: String?,
     terminal: Bool = false, openStdin: Bool = false, stdinOnce: Bool = false, logMaxSize: Int64 = 0,
-    logMaxFiles: Int = 1, execFifo: String? = nil
+    logMaxFiles: Int = 1, execFifo: String? = nil, createHandshake: Bool? = nil
   ) {
     self.id = id
     self.bundle = bundle
@@ -42,6 +45,7 @@ public struct ShimConfig: Codable, Sendable, Equatable {
     self.logMaxSize = logMaxSize
     self.logMaxFiles = logMaxFiles
     self.execFifo = execFifo
+    self.createHandshake = createHandshake
   }
 }
 

@@ -48,7 +48,13 @@ final class ShimDaemon {
           guard !go.isEmpty else { throw ShimError.unavailable("berthd gave up before the container was created") }
           PhaseTrace.mark("shim: go")
         }
-      let initProcess = try daemon.createInit(whileRuntimeStarts: awaitGo)
+      let initProcess: ManagedProcess
+      if daemon.config.createHandshake ?? true {
+        initProcess = try daemon.createInit(whileRuntimeStarts: awaitGo)
+      } else {
+        try awaitGo?()
+        initProcess = try daemon.createInit()
+      }
       PhaseTrace.mark("shim: runtime created the container")
       report(ShimLaunchReport(shimPid: getpid(), initPid: initProcess.pid), to: readinessFD)
       // Start-up garbage (config decoding, the runtime's spawn) goes back to the kernel:

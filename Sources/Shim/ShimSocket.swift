@@ -74,6 +74,10 @@ enum ShimSocket {
     _ = Glibc.shutdown(fd, Int32(SHUT_WR))
   }
 
+  static func shutdownBoth(_ fd: Int32) {
+    _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
+  }
+
   enum ReadResult {
     case data([UInt8])
     case endOfFile

@@ -23,7 +23,7 @@ do {
 }
 exit(
   await DaemonMain.run(options) { engine in
-    let server = EngineHTTPServer(backend: engine)
+    let server = EngineHTTPServer(backends: engine.backends)
     for listener in options.listeners {
       switch listener {
       case .unix(let path): try await server.listen(unixSocket: path)

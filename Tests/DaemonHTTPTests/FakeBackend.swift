@@ -19,7 +19,7 @@ actor FakeState {
 }
 
 /// An in-memory engine: container "c1" (no TTY) and "t1" (TTY) exist; "busy" is always running.
-struct FakeBackend: EngineBackend {
+struct FakeBackend: Sendable {
   let state = FakeState()
 
   func version() async throws -> VersionResponse {

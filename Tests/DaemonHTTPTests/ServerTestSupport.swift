@@ -9,7 +9,9 @@ func withServer(_ body: (String, FakeBackend) async throws -> Void) async throws
   defer { try? FileManager.default.removeItem(at: dir) }
   let path = dir.appendingPathComponent("api.sock").path
   let backend = FakeBackend()
-  let server = EngineHTTPServer(backend: backend)
+  let server = EngineHTTPServer(
+    backends: EngineBackends(
+      system: backend, containers: backend, exec: backend, images: backend, distribution: backend, volumes: backend))
   try await server.listen(unixSocket: path)
   do {
     try await body(path, backend)

@@ -22,8 +22,42 @@ import Testing
     defer { Integration.destroy(dir) }
     let o = try DaemonOptions(parsing: ["--config-file", dir + "/daemon.json", "--exec-root", "/run/x"])
     #expect(o.dataRoot == "/srv/berth" && o.execRoot == "/run/x" && o.cgroupParent == "/team")
-    #expect(o.defaultInit && o.logLevel == "debug")
+    #expect(o.defaultInit && o.logLevel == .debug)
     #expect(o.listeners == [.unix(path: "/tmp/a.sock"), .unix(path: "/tmp/b.sock")])
+  }
+
+  @Test func runtimesAndLogFormatLikeDockerd() throws {
+    let dir = try write(
+      """
+      {"runtimes": {"crun": {"path": "/usr/bin/crun"}, "kata": {"path": "/opt/kata"}},
+       "default-runtime": "crun", "log-format": "json"}
+      """)
+    defer { Integration.destroy(dir) }
+    let o = try DaemonOptions(parsing: ["--config-file", dir + "/daemon.json", "--log-level", "warning"])
+    #expect(o.addedRuntimes == ["crun": "/usr/bin/crun", "kata": "/opt/kata"])
+    #expect(o.defaultRuntime == "crun" && o.logFormat == .json && o.logLevel == .warn)
+    let flags = try DaemonOptions(parsing: ["--add-runtime", "runc2=/usr/sbin/runc", "--default-runtime=runc2"])
+    #expect(flags.addedRuntimes == ["runc2": "/usr/sbin/runc"] && flags.defaultRuntime == "runc2")
+  }
+
+  @Test(arguments: [
+    (["--log-level", "loud"], "unable to parse logging level: loud"),
+    (["--log-format", "xml"], "invalid log format \"xml\": must be text or json"),
+    (["--add-runtime", "berth=/bin/true"], "runtime name 'berth' is reserved"),
+    (["--add-runtime", "nopath"], "invalid runtime nopath: expected NAME=PATH"),
+  ])
+  func badLogAndRuntimeFlagsAreRefused(args: [String], message: String) throws {
+    #expect {
+      _ = try DaemonOptions(parsing: args)
+    } throws: { "\($0)".contains(message) }
+  }
+
+  @Test func anUnknownDefaultRuntimeIsRefused() throws {
+    #expect {
+      _ = try RuntimeRegistry(
+        berthRuntime: "/usr/local/bin/berth-runtime", added: [:], runcOnPath: nil, defaultName: "crun",
+        execRoot: "/run/x")
+    } throws: { "\($0)".contains("default runtime crun does not exist") }
   }
 
   @Test(arguments: [
@@ -35,6 +69,8 @@ import Testing
     ("{\"data-root\": 5}", "data-root must be a string"),
     ("{\"exec-root\": \"/run/y\"}", "specified both as a flag and in the configuration file: exec-root"),
     ("{\"cgroup-parent\": \"relative\"}", "--cgroup-parent must be an absolute cgroup path"),
+    ("{\"runtimes\": {\"x\": {\"path\": 1}}}", "runtime x needs a \"path\" string"),
+    ("{\"runtimes\": {\"x\": {\"path\": \"/x\", \"runtimeArgs\": []}}}", "runtime x: runtimeArgs is not supported"),
   ])
   func badFilesAreRefused(json: String, message: String) throws {
     let dir = try write(json)

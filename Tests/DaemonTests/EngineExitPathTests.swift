@@ -38,8 +38,10 @@ final class CollectingStream: HijackedStream {
     var cfg = ContainerConfig()
     cfg.image = "busybox"
     cfg.cmd = cmd
-    return try await engine.createContainer(name: nil, request: ContainerCreateRequest(config: cfg, hostConfig: host))
-      .id
+    return try await engine.containers.createContainer(
+      name: nil, request: ContainerCreateRequest(config: cfg, hostConfig: host)
+    )
+    .id
   }
 
   static let attach = ContainerAttachOptions(stream: true, stdout: true, stderr: true)
@@ -57,9 +59,9 @@ final class CollectingStream: HijackedStream {
         ? ["sh", "-c", "echo out; echo err >&2; exit 4"] : ["sh", "-c", "sleep 30 >/dev/null 2>&1 & echo out"]
       let id = try await Self.create(engine, cmd, host: HostConfig(autoRemove: true, pidMode: pidMode))
       let stream = CollectingStream()
-      let attached = Task { try await engine.attachContainer(id: id, options: Self.attach, stream: stream) }
-      let wait = try await engine.waitContainer(id: id, condition: .removed)
-      try await engine.startContainer(id: id)
+      let attached = Task { try await engine.containers.attachContainer(id: id, options: Self.attach, stream: stream) }
+      let wait = try await engine.containers.waitContainer(id: id, condition: .removed)
+      try await engine.containers.startContainer(id: id)
       try await attached.value
       let result = try await wait.result()
       #expect(result.statusCode == (pidMode == nil ? 4 : 0))
@@ -75,15 +77,16 @@ final class CollectingStream: HijackedStream {
     let engine = f.engine
     let id = try await Self.create(engine, ["sh", "-c", "echo run; exit 2"])
     for _ in 0..<3 {
-      let wait = try await engine.waitContainer(id: id, condition: .nextExit)
-      try await engine.startContainer(id: id)
+      let wait = try await engine.containers.waitContainer(id: id, condition: .nextExit)
+      try await engine.containers.startContainer(id: id)
       #expect(try await wait.result().statusCode == 2)
     }
     var logs = ""
-    let out = try await engine.containerLogs(id: id, options: ContainerLogsOptions(stdout: true, stderr: true))
+    let out = try await engine.containers.containerLogs(
+      id: id, options: ContainerLogsOptions(stdout: true, stderr: true))
     for try await chunk in out.chunks { logs += String(decoding: chunk.bytes, as: UTF8.self) }
     #expect(logs == "run\nrun\nrun\n")
-    try await engine.removeContainer(id: id, options: ContainerRemoveOptions(force: false))
+    try await engine.containers.removeContainer(id: id, options: ContainerRemoveOptions(force: false))
     f.expectNothingLeft(of: id)
   }
 
@@ -94,10 +97,10 @@ final class CollectingStream: HijackedStream {
     let engine = f.engine
     let id = try await Self.create(engine, ["true"])
     let stream = CollectingStream()
-    let attached = Task { try await engine.attachContainer(id: id, options: Self.attach, stream: stream) }
+    let attached = Task { try await engine.containers.attachContainer(id: id, options: Self.attach, stream: stream) }
     // The attacher registers on the engine's actor; remove once it waits for a start.
-    while await engine.launchWaiters[id] == nil { await Task.yield() }
-    try await engine.removeContainer(id: id, options: ContainerRemoveOptions(force: false))
+    while await engine.containers.launchWaiters[id] == nil { await Task.yield() }
+    try await engine.containers.removeContainer(id: id, options: ContainerRemoveOptions(force: false))
     try await attached.value
     #expect(stream.payload.isEmpty)
     f.expectNothingLeft(of: id)
@@ -111,18 +114,18 @@ final class CollectingStream: HijackedStream {
     defer { f.destroy() }
     let autoRemoved = try await Self.create(f.engine, ["true"], host: HostConfig(autoRemove: true))
     let kept = try await Self.create(f.engine, ["true"])
-    let stray = Engine.snapshotKey(String(repeating: "ab", count: 32))
-    _ = try f.engine.images.snapshots.prepare(stray, durable: false)
+    let stray = ContainerArea.snapshotKey(String(repeating: "ab", count: 32))
+    _ = try f.engine.context.images.snapshots.prepare(stray, durable: false)
 
     let restarted = try Engine(config: f.config)
     await restarted.restore()
-    #expect((try? restarted.containers.get(autoRemoved)) == nil)
-    #expect(restarted.images.snapshots.stat(Engine.snapshotKey(autoRemoved)) == nil)
+    #expect((try? restarted.context.containers.get(autoRemoved)) == nil)
+    #expect(restarted.context.images.snapshots.stat(ContainerArea.snapshotKey(autoRemoved)) == nil)
     #expect(!FileManager.default.fileExists(atPath: f.config.containersRoot + "/" + autoRemoved))
-    #expect(restarted.images.snapshots.stat(stray) == nil)
-    #expect((try? restarted.containers.get(kept)) != nil)
-    #expect(restarted.images.snapshots.stat(Engine.snapshotKey(kept)) != nil)
-    try await restarted.removeContainer(id: kept, options: ContainerRemoveOptions(force: true))
+    #expect(restarted.context.images.snapshots.stat(stray) == nil)
+    #expect((try? restarted.context.containers.get(kept)) != nil)
+    #expect(restarted.context.images.snapshots.stat(ContainerArea.snapshotKey(kept)) != nil)
+    try await restarted.containers.removeContainer(id: kept, options: ContainerRemoveOptions(force: true))
   }
 
   @Test func networkFilesLostToAPowerCutAreWrittenAgain() throws {
@@ -130,15 +133,15 @@ final class CollectingStream: HijackedStream {
     defer { try? Files.removeTree(dir) }
     var settings = ContainerSettings(image: "busybox")
     settings.hostname = "box"
-    try Engine.writeNetworkFiles(dir: dir, settings: settings, hostname: "box")
+    try ContainerArea.writeNetworkFiles(dir: dir, settings: settings, hostname: "box")
     // Intact files (even ones a container changed) are left alone.
     try Files.writeAtomically(dir + "/hosts", Array("edited\n".utf8))
-    try Engine.restoreNetworkFiles(dir: dir, settings: settings)
+    try ContainerArea.restoreNetworkFiles(dir: dir, settings: settings)
     #expect(try Files.readString(dir + "/hosts") == "edited\n")
     // Empty or missing (what a crash before writeback leaves) are written again.
     try Files.writeAtomically(dir + "/hostname", [])
     unlink(dir + "/resolv.conf")
-    try Engine.restoreNetworkFiles(dir: dir, settings: settings)
+    try ContainerArea.restoreNetworkFiles(dir: dir, settings: settings)
     #expect(try Files.readString(dir + "/hostname") == "box\n")
     #expect(Files.exists(dir + "/resolv.conf"))
     #expect(try Files.readString(dir + "/hosts").contains("box"))
@@ -146,14 +149,14 @@ final class CollectingStream: HijackedStream {
 
   @Test func pidNamespaceDecidesWhetherTheRuntimeDeleteMayOverlap() {
     var s = ContainerSettings(image: "busybox")
-    #expect(Engine.diesWithInit(s))
+    #expect(ContainerArea.diesWithInit(s))
     for mode in ["private", "shareable"] {
       s.pidMode = mode
-      #expect(Engine.diesWithInit(s))
+      #expect(ContainerArea.diesWithInit(s))
     }
     for mode in ["host", "container:abc"] {
       s.pidMode = mode
-      #expect(!Engine.diesWithInit(s))
+      #expect(!ContainerArea.diesWithInit(s))
     }
   }
 }

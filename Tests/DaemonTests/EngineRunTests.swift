@@ -28,7 +28,7 @@ import Testing
       let fd = open(tar, O_RDONLY | O_CLOEXEC)
       guard fd >= 0 else { throw IntegrationError("open \(tar)") }
       defer { close(fd) }
-      try engine.images.importImage(fd: fd, reference: try ImageReference(parsing: "busybox:latest"))
+      try engine.context.images.importImage(fd: fd, reference: try ImageReference(parsing: "busybox:latest"))
     }
 
     /// Deletes leftover containers through the runtime, unmounts, removes the directory.
@@ -55,7 +55,7 @@ import Testing
     var cfg = ContainerConfig()
     cfg.image = "busybox"
     cfg.cmd = cmd
-    return try await engine.createContainer(name: name, request: ContainerCreateRequest(config: cfg)).id
+    return try await engine.containers.createContainer(name: name, request: ContainerCreateRequest(config: cfg)).id
   }
 
   @Test(.enabled(if: Integration.missingRequirement() == nil, "needs root, busybox and built binaries"))
@@ -64,17 +64,18 @@ import Testing
     defer { f.destroy() }
     let engine = f.engine
     let id = try await Self.create(engine, ["sh", "-c", "echo hi; exit 3"])
-    let wait = try await engine.waitContainer(id: id, condition: .nextExit)
-    try await engine.startContainer(id: id)
+    let wait = try await engine.containers.waitContainer(id: id, condition: .nextExit)
+    try await engine.containers.startContainer(id: id)
     let result = try await wait.result()
     #expect(result.statusCode == 3)
 
     var logs = ""
-    let out = try await engine.containerLogs(id: id, options: ContainerLogsOptions(stdout: true, stderr: true))
+    let out = try await engine.containers.containerLogs(
+      id: id, options: ContainerLogsOptions(stdout: true, stderr: true))
     for try await chunk in out.chunks { logs += String(decoding: chunk.bytes, as: UTF8.self) }
     #expect(logs == "hi\n")
 
-    try await engine.removeContainer(id: id, options: ContainerRemoveOptions(force: false))
+    try await engine.containers.removeContainer(id: id, options: ContainerRemoveOptions(force: false))
     f.expectNothingLeft(of: id)
   }
 }

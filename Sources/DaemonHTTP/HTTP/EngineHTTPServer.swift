@@ -24,17 +24,17 @@ public struct EngineHTTPServerConfiguration: Sendable {
   }
 }
 
-/// The Docker Engine API over HTTP/1.1, on unix sockets and/or TCP, served from an `EngineBackend`.
+/// The Docker Engine API over HTTP/1.1, on unix sockets and/or TCP, served from the engine's area backends.
 public final class EngineHTTPServer: Sendable {
   private let router: Router
   private let group: any EventLoopGroup
   private let listeners = NIOLockedValueBox<[any Channel]>([])
 
   public init(
-    backend: any EngineBackend, configuration: EngineHTTPServerConfiguration = EngineHTTPServerConfiguration(),
+    backends: EngineBackends, configuration: EngineHTTPServerConfiguration = EngineHTTPServerConfiguration(),
     group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
   ) {
-    self.router = Router(backend: backend, configuration: configuration)
+    self.router = Router(backends: backends, configuration: configuration)
     self.group = group
   }
 

@@ -10,10 +10,10 @@ extension Router {
     }
     switch request.method {
     case .HEAD:
-      let stat = try await backend.statContainerPath(id: id, path: path)
+      let stat = try await backends.containers.statContainerPath(id: id, path: path)
       try await r.respond(status: .ok, headers: [(ContainerPathStat.headerName, try stat.headerValue())])
     case .GET:
-      let archive = try await backend.archiveContainerPath(id: id, path: path)
+      let archive = try await backends.containers.archiveContainerPath(id: id, path: path)
       try await r.startStream(
         contentType: "application/x-tar", headers: [(ContainerPathStat.headerName, try archive.stat.headerValue())])
       for try await chunk in archive.tar {
@@ -23,7 +23,7 @@ extension Router {
     case .PUT:
       let options = ContainerExtractOptions(
         noOverwriteDirNonDir: q.bool("noOverwriteDirNonDir"), copyUIDGID: q.bool("copyUIDGID"))
-      try await backend.extractToContainer(id: id, path: path, options: options, body: request.body.stream)
+      try await backends.containers.extractToContainer(id: id, path: path, options: options, body: request.body.stream)
       try await r.ok()
     default:
       throw PageNotFound()

@@ -12,7 +12,7 @@ extension Router {
       throw EngineError.badParameter("container is required")
     }
     let config = try await request.decodeJSON(ContainerConfig?.self, empty: .some(nil))
-    let response = try await backend.commitContainer(
+    let response = try await backends.containers.commitContainer(
       id: container, repo: nonEmpty("repo"), tag: nonEmpty("tag"), comment: nonEmpty("comment"),
       author: nonEmpty("author"), changes: q.all("changes").filter { !$0.isEmpty },
       pause: q.bool("pause", default: true),

@@ -9,17 +9,17 @@ extension Router {
     case (.POST, 2) where s[1] == "create":
       let body = try await request.decodeJSON(ContainerCreateRequest.self, empty: nil)
       let name = q["name"].flatMap { $0.isEmpty ? nil : $0 }
-      try await r.json(try await backend.createContainer(name: name, request: body), status: .created)
+      try await r.json(try await backends.containers.createContainer(name: name, request: body), status: .created)
     case (.GET, 2) where s[1] == "json":
       let limit = try q.int("limit")
       let options = ContainerListOptions(
         all: q.bool("all"), limit: (limit ?? -1) > 0 ? limit : nil, size: q.bool("size"), filters: try q.filters())
-      try await r.json(try await backend.listContainers(options: options))
+      try await r.json(try await backends.containers.listContainers(options: options))
     case (.POST, 2) where s[1] == "prune":
-      try await r.json(try await backend.pruneContainers(filters: try q.filters()))
+      try await r.json(try await backends.containers.pruneContainers(filters: try q.filters()))
     case (.DELETE, 2):
       let options = ContainerRemoveOptions(force: q.bool("force"), removeVolumes: q.bool("v"), link: q.bool("link"))
-      try await backend.removeContainer(id: s[1], options: options)
+      try await backends.containers.removeContainer(id: s[1], options: options)
       try await r.noContent()
     case (_, 3):
       try await containerAction(id: s[1], action: s[2], request, r)
@@ -32,18 +32,18 @@ extension Router {
     let q = request.query
     switch (request.method, action) {
     case (.GET, "json"):
-      try await r.json(try await backend.inspectContainer(id: id, size: q.bool("size")))
+      try await r.json(try await backends.containers.inspectContainer(id: id, size: q.bool("size")))
     case (.POST, "start"):
-      try await backend.startContainer(id: id)
+      try await backends.containers.startContainer(id: id)
       try await r.noContent()
     case (.POST, "stop"):
-      try await backend.stopContainer(id: id, options: try stopOptions(q))
+      try await backends.containers.stopContainer(id: id, options: try stopOptions(q))
       try await r.noContent()
     case (.POST, "restart"):
-      try await backend.restartContainer(id: id, options: try stopOptions(q))
+      try await backends.containers.restartContainer(id: id, options: try stopOptions(q))
       try await r.noContent()
     case (.POST, "kill"):
-      try await backend.killContainer(id: id, signal: q["signal"].flatMap { $0.isEmpty ? nil : $0 })
+      try await backends.containers.killContainer(id: id, signal: q["signal"].flatMap { $0.isEmpty ? nil : $0 })
       try await r.noContent()
     case (.POST, "wait"):
       try await wait(id: id, request, r)
@@ -53,13 +53,14 @@ extension Router {
       try await attach(id: id, request, r)
     case (.POST, "resize"):
       let (h, w) = try terminalSize(q)
-      try await backend.resizeContainer(id: id, height: h, width: w)
+      try await backends.containers.resizeContainer(id: id, height: h, width: w)
       try await r.ok()
     case (.GET, "top"):
-      try await r.json(try await backend.topContainer(id: id, psArgs: q["ps_args"].flatMap { $0.isEmpty ? nil : $0 }))
+      try await r.json(
+        try await backends.containers.topContainer(id: id, psArgs: q["ps_args"].flatMap { $0.isEmpty ? nil : $0 }))
     case (.GET, "stats"):
       let options = ContainerStatsOptions(stream: q.bool("stream", default: true), oneShot: q.bool("one-shot"))
-      let stats = try await backend.containerStats(id: id, options: options)
+      let stats = try await backends.containers.containerStats(id: id, options: options)
       if options.stream {
         try await r.streamJSONLines(stats)
       } else {
@@ -73,27 +74,27 @@ extension Router {
       }
     case (.POST, "update"):
       let body = try await request.decodeJSON(ContainerUpdateRequest.self, empty: ContainerUpdateRequest())
-      try await r.json(try await backend.updateContainer(id: id, request: body))
+      try await r.json(try await backends.containers.updateContainer(id: id, request: body))
     case (.POST, "rename"):
       guard let name = q["name"], !name.isEmpty else { throw EngineError.badParameter("name cannot be empty") }
-      try await backend.renameContainer(id: id, newName: name)
+      try await backends.containers.renameContainer(id: id, newName: name)
       try await r.noContent()
     case (.POST, "pause"):
-      try await backend.pauseContainer(id: id)
+      try await backends.containers.pauseContainer(id: id)
       try await r.noContent()
     case (.POST, "unpause"):
-      try await backend.unpauseContainer(id: id)
+      try await backends.containers.unpauseContainer(id: id)
       try await r.noContent()
     case (.POST, "exec"):
       let body = try await request.decodeJSON(ExecCreateRequest.self, empty: nil)
       guard let cmd = body.cmd, !cmd.isEmpty else { throw EngineError.badParameter("No exec command specified") }
-      try await r.json(try await backend.createExec(containerID: id, request: body), status: .created)
+      try await r.json(try await backends.exec.createExec(containerID: id, request: body), status: .created)
     case (.GET, "changes"):
-      try await r.json(try await backend.containerChanges(id: id))
+      try await r.json(try await backends.containers.containerChanges(id: id))
     case (.HEAD, "archive"), (.GET, "archive"), (.PUT, "archive"):
       try await archive(id: id, request, r)
     case (.GET, "export"):
-      try await r.streamBytes(try await backend.exportContainer(id: id), contentType: "application/x-tar")
+      try await r.streamBytes(try await backends.containers.exportContainer(id: id), contentType: "application/x-tar")
     default:
       throw PageNotFound()
     }
@@ -122,7 +123,7 @@ extension Router {
     } else {
       throw EngineError.badParameter("invalid condition: \"\(raw)\"")
     }
-    let handle = try await backend.waitContainer(id: id, condition: condition)
+    let handle = try await backends.containers.waitContainer(id: id, condition: condition)
     try await r.startStream(contentType: "application/json")
     var result: ContainerWaitResponse
     do {
@@ -144,7 +145,7 @@ extension Router {
     guard options.stdout || options.stderr else {
       throw EngineError.badParameter("Bad parameters: you must choose at least one stream")
     }
-    let output = try await backend.containerLogs(id: id, options: options)
+    let output = try await backends.containers.containerLogs(id: id, options: options)
     try await r.startStream(contentType: request.outputContentType(tty: output.tty))
     for try await chunk in output.chunks {
       try await r.write(output.tty ? chunk.bytes : StdStreamFrame.encode(stream: chunk.stream, chunk.bytes))
@@ -155,7 +156,7 @@ extension Router {
   private func attach(id: String, _ request: HTTPRequest, _ r: HTTPResponder) async throws {
     let q = request.query
     // Checks the container exists (404 before the hijack) and learns whether output is framed.
-    let container = try await backend.inspectContainer(id: id, size: false)
+    let container = try await backends.containers.inspectContainer(id: id, size: false)
     let tty = container.config.tty ?? false
     let options = ContainerAttachOptions(
       stream: q.bool("stream"), stdin: q.bool("stdin"), stdout: q.bool("stdout"), stderr: q.bool("stderr"),
@@ -163,7 +164,7 @@ extension Router {
     let upgrade = request.wantsUpgrade
     let stream = try await r.hijack(upgrade: upgrade, contentType: request.outputContentType(tty: tty))
     do {
-      try await backend.attachContainer(id: id, options: options, stream: stream)
+      try await backends.containers.attachContainer(id: id, options: options, stream: stream)
     } catch {
       let message = Array((HTTPResponder.describe(error).1 + "\r\n").utf8)
       try? await stream.writeOutput(message, stream: .stderr, tty: tty)

@@ -4,15 +4,15 @@ import NIOHTTP1
 /// Thrown for paths that match no route: 404 `{"message":"page not found"}`.
 struct PageNotFound: Error {}
 
-/// Maps requests to `EngineBackend` calls.
+/// Maps requests to the calls of the engine's areas.
 struct Router: Sendable {
-  let backend: any EngineBackend
+  let backends: EngineBackends
   let configuration: EngineHTTPServerConfiguration
   /// Headers on every answer, like dockerd's.
   let standardHeaders: [(String, String)]
 
-  init(backend: any EngineBackend, configuration: EngineHTTPServerConfiguration) {
-    self.backend = backend
+  init(backends: EngineBackends, configuration: EngineHTTPServerConfiguration) {
+    self.backends = backends
     self.configuration = configuration
     standardHeaders = [
       ("Api-Version", APIVersion.current.description),

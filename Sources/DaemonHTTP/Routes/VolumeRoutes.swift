@@ -7,16 +7,16 @@ extension Router {
     let q = request.query
     switch (request.method, s.count) {
     case (.GET, 1):
-      try await r.json(try await backend.listVolumes(filters: try q.filters()))
+      try await r.json(try await backends.volumes.listVolumes(filters: try q.filters()))
     case (.POST, 2) where s[1] == "create":
       let body = try await request.decodeJSON(VolumeCreateRequest.self, empty: VolumeCreateRequest())
-      try await r.json(try await backend.createVolume(request: body), status: .created)
+      try await r.json(try await backends.volumes.createVolume(request: body), status: .created)
     case (.POST, 2) where s[1] == "prune":
-      try await r.json(try await backend.pruneVolumes(filters: try q.filters()))
+      try await r.json(try await backends.volumes.pruneVolumes(filters: try q.filters()))
     case (.GET, 2):
-      try await r.json(try await backend.inspectVolume(name: s[1]))
+      try await r.json(try await backends.volumes.inspectVolume(name: s[1]))
     case (.DELETE, 2):
-      try await backend.removeVolume(name: s[1], force: q.bool("force"))
+      try await backends.volumes.removeVolume(name: s[1], force: q.bool("force"))
       try await r.noContent()
     default:
       throw PageNotFound()

@@ -101,6 +101,56 @@ public struct Filters: Sendable, Equatable, Codable {
     return true
   }
 
+  /// Docker's `label!` filter: false when any `key` or `key=value` given is present in `labels`.
+  public func passesNegatedLabels(_ labels: [String: String], name: String = "label!") -> Bool {
+    values(name).allSatisfy { wanted in
+      var single = Filters()
+      single.fields["label"] = [wanted]
+      return !single.matchLabels(labels)
+    }
+  }
+
+  /// The `until` filter of the prune endpoints, as seconds since the epoch: a Unix time
+  /// (`1700000000`, `1700000000.5`), an RFC 3339 time, or a Go duration before `now`
+  /// (`10m`, `24h`, `1h30m`).
+  public func pruneUntil(now: Double, parseTimestamp: (String) -> Double?) throws -> Double? {
+    guard let raw = values("until").last else { return nil }
+    if let unix = Double(raw) { return unix }
+    if let t = parseTimestamp(raw) { return t }
+    if let d = Self.goDuration(raw) { return now - d }
+    throw EngineError.badParameter("failed to parse value as time or duration: \"\(raw)\"")
+  }
+
+  /// Seconds of a Go duration made of `h`, `m`, `s` and `ms` parts; nil if malformed.
+  static func goDuration(_ text: String) -> Double? {
+    var total = 0.0
+    var number = ""
+    var rest = Substring(text)
+    guard !rest.isEmpty else { return nil }
+    while let c = rest.first {
+      if c.isNumber || c == "." {
+        number.append(c)
+        rest = rest.dropFirst()
+        continue
+      }
+      guard let value = Double(number) else { return nil }
+      number = ""
+      if rest.hasPrefix("ms") {
+        total += value / 1000
+        rest = rest.dropFirst(2)
+        continue
+      }
+      switch c {
+      case "h": total += value * 3600
+      case "m": total += value * 60
+      case "s": total += value
+      default: return nil
+      }
+      rest = rest.dropFirst()
+    }
+    return number.isEmpty ? total : nil
+  }
+
   /// Throws badParameter for filter names not in `allowed` (dockerd: "invalid filter 'x'").
   public func validate(allowed: Set<String>) throws {
     for name in fields.keys.sorted() where !allowed.contains(name) {

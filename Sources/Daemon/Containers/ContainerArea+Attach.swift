@@ -1,0 +1,68 @@
+// Attach: to a running container's shim, or (docker run's order) to a created one as soon
+// as start has launched its shim and before the process runs.
+import EngineAPI
+import LinuxOS
+import Shim
+
+extension ContainerArea {
+  public func attachContainer(id ref: String, options: ContainerAttachOptions, stream: any HijackedStream) async throws
+  {
+    PhaseTrace.mark("d: attach")
+    try await mapErrors {
+      let record = try record(ref)
+      let id = record.id
+      // Woken by a start that waits for this attacher (see AttachGate).
+      let awaitedByStart = !record.state.isRunning
+      if awaitedByStart {
+        let launched = await withCheckedContinuation { launchWaiters[id, default: []].append($0) }
+        guard launched else { return }
+      }
+      let client = shimClient(id)
+      let attachment: ShimAttachment
+      do {
+        attachment = try await BlockingPool.shared.run {
+          try client.attach(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
+        }
+      } catch {
+        // Start waits for this attacher only until it has connected or failed.
+        if awaitedByStart { attacherSettled(id) }
+        throw error
+      }
+      PhaseTrace.mark("d: attach connected to the shim")
+      if awaitedByStart { attacherSettled(id) }
+      let tty = attachment.terminal
+      let input: Task<Void, Never>? =
+        options.stdin
+        ? Task {
+          while let bytes = try? await stream.read() {
+            try? await BlockingPool.shared.run { try attachment.write(bytes) }
+          }
+          attachment.closeWrite()
+        } : nil
+      defer {
+        input?.cancel()
+        attachment.shutdown()
+      }
+      let output = StreamPump { try attachment.read() }
+      defer { output.cancel() }
+      while let chunk = try await output.next() {
+        let s: StdStream = chunk.stream == .stderr ? .stderr : .stdout
+        try await stream.writeOutput(chunk.bytes, stream: s, tty: tty)
+      }
+      PhaseTrace.mark("d: attach output ended")
+    }
+  }
+
+  public func resizeContainer(id ref: String, height: Int, width: Int) async throws {
+    try await mapErrors {
+      let record = try record(ref)
+      guard record.state.isRunning else {
+        throw DaemonError.conflict("cannot resize container: container \(record.id) is not running")
+      }
+      let client = shimClient(record.id)
+      try await BlockingPool.shared.run {
+        try client.resize(rows: UInt16(clamping: height), cols: UInt16(clamping: width))
+      }
+    }
+  }
+}
