@@ -5,6 +5,8 @@ import LinuxOS
 
 enum Integration {
   static var isRoot: Bool { getuid() == 0 }
+  /// Debian's runc, for the tests that run containers with it through berthd.
+  static var hasRunc: Bool { FileManager.default.isExecutableFile(atPath: "/usr/sbin/runc") }
 
   /// The repository checkout (three levels above this file).
   static var repoRoot: String {
@@ -310,6 +312,13 @@ final class TestBerthd {
     if let runtime = Integration.binary("berth-runtime") {
       for id in runtimeStates {
         _ = try? Integration.run([runtime, "--root", runtimeRoot, "delete", "-f", id])
+      }
+    }
+    // Containers berthd ran with other runtimes (runc), each under its own root.
+    for name in Self.entries(execRoot + "/runtimes") {
+      let root = execRoot + "/runtimes/" + name
+      for id in Self.entries(root) where !id.hasPrefix(".") {
+        _ = try? Integration.run(["/usr/sbin/" + name, "--root", root, "delete", "-f", id])
       }
     }
     // Shims exit once their container is gone.

@@ -63,7 +63,8 @@ extension SystemArea {
       operatingSystem: os.name, osVersion: os.version, osType: "linux", architecture: machine,
       ncpu: HostInfo.cpuCount(), memTotal: HostInfo.memTotal(), name: HostInfo.hostname(),
       serverVersion: BerthVersion.version,
-      runtimes: ["berth": RuntimeInfo(path: config.runtimeBinary, runtimeArgs: nil)], defaultRuntime: "berth",
+      runtimes: config.runtimes.paths.mapValues { RuntimeInfo(path: $0, runtimeArgs: nil) },
+      defaultRuntime: config.runtimes.defaultName,
       liveRestoreEnabled: true, initBinary: config.initBinary == nil ? "" : "docker-init",
       securityOptions: ["name=seccomp,profile=builtin"])
   }
