@@ -94,7 +94,9 @@ let package = Package(
     .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI"]),
     .testTarget(name: "DaemonHTTPTests", dependencies: ["DaemonHTTP", "EngineAPI"]),
     .testTarget(name: "ShimTests", dependencies: ["Shim", "OCI", "LinuxOS"]),
-    .testTarget(name: "DaemonTests", dependencies: ["Daemon", "DaemonHTTP", "EngineAPI", "Images", "LinuxOS", "OCI"]),
+    .testTarget(
+      name: "DaemonTests", dependencies: ["Daemon", "DaemonHTTP", "EngineAPI", "Images", "LinuxOS", "OCI"],
+      exclude: ["sdk"]),
     .testTarget(name: "OCITests", dependencies: ["OCI"]),
     .testTarget(name: "JSONCodingTests", dependencies: ["JSONCoding", "OCI"]),
     .testTarget(name: "LinuxOSTests", dependencies: ["LinuxOS"]),

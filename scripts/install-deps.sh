@@ -19,6 +19,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# The docker SDK 7.1 from PyPI for the SDK tests, in the machine's own Python (pyenv's
+# python3 here), never in Debian's /usr/bin/python3: Debian's docker-compose needs its
+# python3-docker 5 there.
+if command -v python3 >/dev/null && [ "$(command -v python3)" != /usr/bin/python3 ]; then
+  python3 -c 'import docker, sys; sys.exit(0 if docker.__version__.startswith("7.") else 1)' 2>/dev/null ||
+    python3 -m pip install -q 'docker==7.1.0'
+fi
 # docker.io's package may start a system dockerd where systemd runs; tests start their own.
 command -v swift >/dev/null || export PATH=/opt/swift/usr/bin:$PATH
 swift --version | head -1

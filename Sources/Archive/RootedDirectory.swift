@@ -2,6 +2,7 @@
 // openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) where the kernel has it and a
 // component-by-component openat(O_NOFOLLOW) walk otherwise.
 import CArchive
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -17,7 +18,8 @@ final class RootedDirectory {
 
   // RESOLVE_NO_XDEV 0x01, RESOLVE_NO_MAGICLINKS 0x02, RESOLVE_NO_SYMLINKS 0x04, RESOLVE_BENEATH 0x08
   static let resolveFlags: UInt64 = 0x02 | 0x04 | 0x08
-  nonisolated(unsafe) static var openat2Works = true
+  /// Cleared for good the first time the kernel answers that it has no openat2.
+  static let openat2Works = Atomic<Bool>(true)
 
   init(path: String) throws {
     rootPath = path
@@ -75,7 +77,7 @@ final class RootedDirectory {
   private func open(_ components: ArraySlice<String>, key: String, flags: Int32, create: Bool)
     throws -> Int32
   {
-    if Self.openat2Works {
+    if Self.openat2Works.load(ordering: .relaxed) {
       let fd = Sys.retry {
         berth_archive_openat2(
           rootFD, key, flags | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, Self.resolveFlags)
@@ -85,7 +87,7 @@ final class RootedDirectory {
       case ELOOP, EXDEV: throw ArchiveError.symlinkInPath(path: key)
       case ENOTDIR: break  // let the walk say which component
       case ENOENT: if !create { throw Sys.fail("open", key, ENOENT) }
-      case ENOSYS, EPERM: Self.openat2Works = false
+      case ENOSYS, EPERM: Self.openat2Works.store(false, ordering: .relaxed)
       default: throw Sys.fail("openat2", key)
       }
     }

@@ -14,6 +14,7 @@ public final class EngineContext: Sendable {
   public let containers: ContainerStore
   public let volumes: VolumeStore
   public let eventBus = EventBus()
+  let layerSizes = LayerSizes()
 
   init(config: EngineConfig) throws {
     self.config = config

@@ -16,6 +16,8 @@ final class ClientConnection {
 
   let fd: Int32
   var mode = Mode.control
+  /// Whether this client's end (end of file, or a drop) ends the process's stdin under stdinOnce.
+  var endsStdinOnClose = true
   var input: [UInt8] = []
   var output: [UInt8] = []
   var inputClosed = false

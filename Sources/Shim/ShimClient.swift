@@ -73,17 +73,25 @@ public struct ShimClient: Sendable {
   public func shutdown() throws { try call(ShimRequest(op: .shutdown)) }
 
   /// Streams the process's output (and takes its stdin when `stdin`).
-  public func attach(stdin: Bool, stdout: Bool = true, stderr: Bool = true, execID: String? = nil) throws
-    -> ShimAttachment
-  {
-    try stream(ShimRequest(op: .attach, execID: execID, stdin: stdin, stdout: stdout, stderr: stderr))
+  /// `keepStdinOnClose`: see `ShimRequest.keepStdinOnClose` (for a client that can detach).
+  public func attach(
+    stdin: Bool, stdout: Bool = true, stderr: Bool = true, execID: String? = nil, keepStdinOnClose: Bool = false
+  ) throws -> ShimAttachment {
+    try stream(
+      ShimRequest(
+        op: .attach, execID: execID, stdin: stdin, stdout: stdout, stderr: stderr,
+        keepStdinOnClose: keepStdinOnClose ? true : nil))
   }
 
   /// Starts an exec process (an OCI process JSON at `processPath`); the returned stream
   /// carries its output (and stdin when `stdin`). Its exit status: `wait(execID:)`.
-  public func exec(execID: String, processPath: String, terminal: Bool, stdin: Bool) throws -> ShimAttachment {
+  public func exec(execID: String, processPath: String, terminal: Bool, stdin: Bool, keepStdinOnClose: Bool = false)
+    throws -> ShimAttachment
+  {
     try stream(
-      ShimRequest(op: .exec, execID: execID, stdin: stdin, processPath: processPath, terminal: terminal))
+      ShimRequest(
+        op: .exec, execID: execID, stdin: stdin, processPath: processPath, terminal: terminal,
+        keepStdinOnClose: keepStdinOnClose ? true : nil))
   }
 
   /// Blocks until the process has exited and its output is drained. For init, a shim

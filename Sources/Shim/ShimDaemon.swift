@@ -266,7 +266,8 @@ final class ShimDaemon {
 
   func stdinEnded(_ connection: ClientConnection) {
     connection.inputClosed = true
-    guard case .attached(let key, true, _, _) = connection.mode, let process = processes[key], process.stdinOnce
+    guard connection.endsStdinOnClose, case .attached(let key, true, _, _) = connection.mode,
+      let process = processes[key], process.stdinOnce
     else { return }
     process.requestCloseStdin()
   }

@@ -82,10 +82,14 @@ public struct ShimRequest: Codable, Sendable, Equatable {
   /// `exec`: an OCI process JSON file (runc's `exec --process`).
   public var processPath: String?
   public var terminal: Bool?
+  /// `attach`/`exec` with stdin: the connection's end does not end the process's stdin;
+  /// the client sends `closeStdin` when its stdin really ended (not when it detached).
+  public var keepStdinOnClose: Bool?
 
   public init(
     op: ShimOperation, execID: String? = nil, stdin: Bool? = nil, stdout: Bool? = nil, stderr: Bool? = nil,
-    rows: UInt16? = nil, cols: UInt16? = nil, processPath: String? = nil, terminal: Bool? = nil
+    rows: UInt16? = nil, cols: UInt16? = nil, processPath: String? = nil, terminal: Bool? = nil,
+    keepStdinOnClose: Bool? = nil
   ) {
     self.op = op
     self.execID = execID
@@ -96,6 +100,7 @@ public struct ShimRequest: Codable, Sendable, Equatable {
     self.cols = cols
     self.processPath = processPath
     self.terminal = terminal
+    self.keepStdinOnClose = keepStdinOnClose
   }
 }
 

@@ -129,13 +129,13 @@ import Testing
     (rc, out) = try d.docker("save", "-o", d.dir + "/saved.tar", "busybox")
     #expect(rc == 0, "docker save: \(out)")
 
-    if (try? Integration.run(["/usr/bin/python3", "-c", "import docker"]))?.0 == 0 {
+    if let python = SDKTests.python {
       let script = """
         import docker
         c = docker.DockerClient(base_url="unix://\(d.socket)")
         print(c.containers.run("busybox", "echo hi", remove=True))
         """
-      (rc, out) = try Integration.run(["/usr/bin/timeout", "60", "/usr/bin/python3", "-c", script])
+      (rc, out) = try Integration.run(["/usr/bin/timeout", "60", python, "-c", script])
       #expect(rc == 0 && out == "b'hi\\n'\n", "python SDK: \(out)")
     }
 

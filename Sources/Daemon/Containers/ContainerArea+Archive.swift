@@ -106,6 +106,7 @@ extension ContainerArea {
         } catch {
           throw EngineError.notFound("no writable layer for container \(id): \(error)")
         }
-      })
+      },
+      mountsBeforeFirstStart: { try SpecBuilder.mounts(record.settings, context: specContext(record)) })
   }
 }

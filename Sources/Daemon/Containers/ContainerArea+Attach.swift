@@ -11,6 +11,16 @@ extension ContainerArea {
     try await mapErrors {
       let record = try record(ref)
       let id = record.id
+      // logs=1: what the container wrote so far, first (the docker SDK's
+      // attach(logs=True, stream=False) on an exited container reads just that).
+      if options.logs, (record.settings.log ?? .jsonFile).isReadable {
+        let history = try await containerLogs(
+          id: id, options: ContainerLogsOptions(stdout: options.stdout, stderr: options.stderr))
+        for try await chunk in history.chunks {
+          try await stream.writeOutput(chunk.bytes, stream: chunk.stream, tty: options.tty)
+        }
+      }
+      guard options.stream else { return }
       // Woken by a start that waits for this attacher (see AttachGate).
       let awaitedByStart = !record.state.isRunning
       if awaitedByStart {
@@ -21,7 +31,10 @@ extension ContainerArea {
       let attachment: ShimAttachment
       do {
         attachment = try await BlockingPool.shared.run {
-          try client.attach(stdin: options.stdin, stdout: options.stdout, stderr: options.stderr)
+          // The shim does not end stdin when this connection ends: a detach must leave it
+          // open (dockerd too); a real end of the client's stdin is sent below.
+          try client.attach(
+            stdin: options.stdin, stdout: options.stdout, stderr: options.stderr, keepStdinOnClose: options.stdin)
         }
       } catch {
         // Start waits for this attacher only until it has connected or failed.
@@ -31,11 +44,35 @@ extension ContainerArea {
       PhaseTrace.mark("d: attach connected to the shim")
       if awaitedByStart { attacherSettled(id) }
       let tty = attachment.terminal
+      let detach = try DetachKeys(options.detachKeys)
+      let stdinOnce = record.settings.stdinOnce
       let input: Task<Void, Never>? =
         options.stdin
         ? Task {
+          var watcher = detach.watcher()
           while let bytes = try? await stream.read() {
-            try? await BlockingPool.shared.run { try attachment.write(bytes) }
+            let (pass, detached) = watcher.scan(bytes)
+            if !pass.isEmpty {
+              do {
+                try await BlockingPool.shared.run { try attachment.write(pass) }
+              } catch {
+                DaemonLog.engine.debug("attach \(id): stdin not passed on: \(error)")
+                break
+              }
+            }
+            if detached {
+              // The client leaves; the container goes on (its stdin is not closed).
+              attachment.shutdown()
+              return
+            }
+          }
+          // The client's stdin ended: under stdinOnce the container's stdin ends too.
+          if stdinOnce {
+            do {
+              try await BlockingPool.shared.run { try client.closeStdin() }
+            } catch {
+              DaemonLog.engine.debug("attach \(id): closing stdin: \(error)")
+            }
           }
           attachment.closeWrite()
         } : nil

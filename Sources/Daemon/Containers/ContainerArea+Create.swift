@@ -95,6 +95,9 @@ extension ContainerSettings {
       restartPolicy = RestartPolicy(name: p.name.isEmpty ? "no" : p.name, maximumRetryCount: p.maximumRetryCount ?? 0)
     }
     autoRemove = h.autoRemove ?? false
+    volumesFrom = h.volumesFrom.flatMap { $0.isEmpty ? nil : $0 }
+    deviceCgroupRules = h.deviceCgroupRules.flatMap { $0.isEmpty ? nil : $0 }
+    cgroupnsMode = h.cgroupnsMode.flatMap { $0.isEmpty ? nil : $0 }
   }
 }
 
@@ -105,6 +108,14 @@ extension ContainerArea {
       var asked = ContainerSettings(request)
       asked.runtime = request.hostConfig?.runtime.flatMap { $0.isEmpty ? nil : $0 } ?? config.runtimes.defaultName
       if let runtime = asked.runtime { try config.runtimes.check(runtime) }
+      asked.log = try LogSettings(request.hostConfig?.logConfig)
+      if let from = asked.volumesFrom { asked.binds = (asked.binds ?? []) + (try volumeArea.bindsFrom(from)) }
+      if let mode = asked.cgroupnsMode, mode != "host" && mode != "private" {
+        throw DaemonError.invalid("invalid cgroup namespace mode: \(mode)")
+      }
+      if let driver = request.hostConfig?.volumeDriver, !driver.isEmpty, driver != "local" {
+        throw DaemonError.notFound("error looking up volume plugin \(driver): plugin \"\(driver)\" not found")
+      }
       let requested = asked
       guard !requested.image.isEmpty else { throw DaemonError.invalid("config.Image must not be empty") }
       let image: Image

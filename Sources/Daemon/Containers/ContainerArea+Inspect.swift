@@ -71,7 +71,8 @@ extension ContainerArea {
     var h = HostConfig()
     let res = s.resources
     h.binds = s.binds
-    h.logConfig = LogConfig(type: "json-file", config: [:])
+    let log = s.log ?? .jsonFile
+    h.logConfig = LogConfig(type: log.driver, config: log.options)
     h.networkMode = s.networkMode ?? "default"
     h.portBindings = (s.portBindings ?? [:]).mapValues {
       Optional($0.map { EngineAPI.PortBinding(hostIp: $0.hostIP ?? "", hostPort: $0.hostPort ?? "") })
@@ -108,6 +109,11 @@ extension ContainerArea {
     h.shmSize = s.shmSize ?? 64 * 1024 * 1024
     h.sysctls = s.sysctls
     h.runtime = s.runtime ?? RuntimeRegistry.berth
+    h.volumeDriver = ""
+    h.volumesFrom = s.volumesFrom
+    h.isolation = ""
+    h.deviceCgroupRules = s.deviceCgroupRules
+    h.cgroupnsMode = s.cgroupnsMode ?? (HostInfo.hostCgroupVersion == "2" ? "private" : "host")
     h.initProcess = s.initProcess
     h.memory = res.memory ?? 0
     h.memorySwap = res.memorySwap ?? 0

@@ -57,6 +57,8 @@ extension ContainerArea {
       let cfg = config
       let imageStore = images
       let runtime = try runtime(for: record)
+      let log = record.settings.log ?? .jsonFile
+      let rotation = try log.rotation()
       // Rootfs, spec and shim launch (the runtime's create) off the actor. The rootfs is
       // mounted on a thread of its own while the shim is spawned (overlayfs makes its work
       // directories on the disk, the longer of the two), and the shim's start-up overlaps
@@ -78,8 +80,9 @@ extension ContainerArea {
           shim = try ShimClient.spawn(
             ShimConfig(
               id: record.id, bundle: dir, runtime: runtime.binary, runtimeRoot: runtime.root,
-              stateDir: stateDir, logPath: record.logPath, terminal: settings.tty, openStdin: settings.openStdin,
-              stdinOnce: settings.stdinOnce,
+              stateDir: stateDir, logPath: log.isReadable ? record.logPath : nil, terminal: settings.tty,
+              openStdin: settings.openStdin, stdinOnce: settings.stdinOnce, logMaxSize: rotation.maxSize,
+              logMaxFiles: rotation.maxFiles,
               // berthd's specs have no poststart hooks (checked below), so opening the exec
               // fifo is all a start takes.
               execFifo: ExecFifo.path(runtimeRoot: runtime.root, id: record.id),
@@ -152,6 +155,8 @@ extension ContainerArea {
     var ctx = SpecContext(
       id: record.id, rootfs: Self.rootfs(config.bundle(record.id)), bundleDirectory: config.bundle(record.id))
     ctx.cgroupParent = config.cgroupParent
+    // dockerd's default: a private cgroup namespace on cgroup v2, the host's on v1.
+    ctx.cgroupNamespace = HostInfo.hostCgroupVersion == "2"
     ctx.hostHostname = Self.hostHostname()
     ctx.initBinary = config.initBinary
     ctx.defaultInit = config.defaultInit

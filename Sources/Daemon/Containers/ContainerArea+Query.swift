@@ -63,23 +63,31 @@ extension ContainerArea {
 
   public func containerLogs(id ref: String, options: ContainerLogsOptions) async throws -> ContainerOutput {
     let record = try record(ref)
+    guard (record.settings.log ?? .jsonFile).isReadable else {
+      throw EngineError.notImplemented("configured logging driver does not support reading")
+    }
     let path = record.logPath
     let engine = self
     let id = record.id
+    // Opened now: a container removed right after (`docker run --rm`, the SDK's run) takes
+    // its log file with it, and an open file still reads what it held.
+    let log = LogFile(path: path)
     let chunks = AsyncThrowingStream<OutputChunk, any Error> { continuation in
-      let task = Task {
-        var offset = 0
+      // Off the actor: a read must not wait behind this container's transitions.
+      let task = Task.detached {
+        defer { log.close() }
         var pending: [UInt8] = []
         var first = true
+        var lastPass = false
         while !Task.isCancelled {
-          let bytes = (try? Files.read(path)) ?? []
-          if bytes.count > offset {
-            pending += bytes[offset...]
-            offset = bytes.count
-          }
+          pending += await BlockingPool.shared.run { log.readAppended() }
           var lines: [LogLine] = []
           while let nl = pending.firstIndex(of: 10) {
-            if let l = try? JSONDecoder().decode(LogLine.self, from: Data(pending[..<nl])) { lines.append(l) }
+            do {
+              lines.append(try JSONDecoder().decode(LogLine.self, from: Data(pending[..<nl])))
+            } catch {
+              DaemonLog.engine.debug("logs of \(id): skipping a line that is not a log entry: \(error)")
+            }
             pending.removeSubrange(...nl)
           }
           if first, let tail = options.tail, tail >= 0 { lines = Array(lines.suffix(tail)) }
@@ -94,8 +102,18 @@ extension ContainerArea {
             let text = (options.timestamps ? l.time + " " : "") + l.log
             continuation.yield(OutputChunk(stream: stream, bytes: Array(text.utf8)))
           }
-          guard options.follow, await engine.isRunning(id) else { break }
-          try? await Task.sleep(nanoseconds: 100_000_000)
+          guard options.follow, !lastPass else { break }
+          // Once the container has stopped, one more read: its last lines may have been
+          // written after the read above (the shim writes them before it reports the exit).
+          if await !engine.isRunning(id) {
+            lastPass = true
+            continue
+          }
+          do {
+            try await Task.sleep(nanoseconds: 100_000_000)
+          } catch {
+            break  // cancelled: the client left
+          }
         }
         continuation.finish()
       }

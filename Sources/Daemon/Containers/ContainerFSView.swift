@@ -29,6 +29,9 @@ final class ContainerFSView: @unchecked Sendable {
     /// Binds from the container's last spec (volumes, binds, /etc/hosts …), parents first.
     var binds: [Mount]
     var mountPoint: String
+    /// Before the first start: the binds' mount points are made in the container's
+    /// writable layer (dockerd makes them at create).
+    var makeMountPoints = false
   }
 
   let mountPoint: String
@@ -60,7 +63,7 @@ final class ContainerFSView: @unchecked Sendable {
       guard fd >= 0 else { throw DaemonError.system("open \(target): \(String(cString: strerror(errno)))") }
       let view = ContainerFSView(mountPoint: target, rootFD: fd)
       do {
-        for bind in plan.binds { try view.mountBind(bind) }
+        for bind in plan.binds { try view.mountBind(bind, makeMountPoint: plan.makeMountPoints) }
       } catch {
         view.close()
         throw error
@@ -96,16 +99,19 @@ final class ContainerFSView: @unchecked Sendable {
   /// Mounts one bind where the container has it. The destination is resolved inside the
   /// view (a symlink in the image cannot send it elsewhere) and mounted on through its
   /// descriptor; a destination missing from the rootfs is skipped.
-  private func mountBind(_ m: Mount) throws {
+  private func mountBind(_ m: Mount, makeMountPoint: Bool) throws {
     guard let source = m.source, !source.hasPrefix("/proc/") else { return }
     var sst = stat()
     guard stat(source, &sst) == 0 else { return }
-    guard let fd = try InRootPath.open(rootFD, m.destination) else { return }
+    let sourceIsDirectory = sst.st_mode & S_IFMT == S_IFDIR
+    let found =
+      makeMountPoint && sourceIsDirectory
+      ? try InRootPath.makeDirectories(rootFD, m.destination) : try InRootPath.open(rootFD, m.destination)
+    guard let fd = found else { return }
     defer { Glibc.close(fd) }
     var dst = stat()
     guard fstatat(fd, "", &dst, InRootPath.atEmptyPath) == 0 else { return }
-    let sourceIsDir = sst.st_mode & S_IFMT == S_IFDIR
-    guard sourceIsDir == (dst.st_mode & S_IFMT == S_IFDIR) else { return }
+    guard sourceIsDirectory == (dst.st_mode & S_IFMT == S_IFDIR) else { return }
     let recursive = (m.options ?? []).contains("rbind")
     try Mounts.mount(
       source: source, target: "/proc/self/fd/\(fd)", type: nil, flags: UInt(MS_BIND | (recursive ? MS_REC : 0)))
@@ -131,7 +137,8 @@ final class ContainerFSView: @unchecked Sendable {
   /// read-only layers for a stopped container.
   static func plan(
     _ record: ContainerRecord, bundle dir: String, execRoot: String, writable: Bool,
-    layers: () throws -> (upper: String, lowers: [String]), snapshot: () throws -> [SnapshotMount]
+    layers: () throws -> (upper: String, lowers: [String]), snapshot: () throws -> [SnapshotMount],
+    mountsBeforeFirstStart: () throws -> [Mount]
   ) throws -> Plan {
     let rootfs = ContainerArea.rootfs(dir)
     let root: Plan.Root
@@ -144,14 +151,18 @@ final class ContainerFSView: @unchecked Sendable {
       root = .layers(upper: upper, lowers: lowers)
     }
     var binds: [Mount] = []
-    if let bytes = try? Files.read(dir + "/config.json"),
-      let spec = try? JSONDecoder().decode(Spec.self, from: Data(bytes))
-    {
-      binds = (spec.mounts ?? []).filter { $0.type == "bind" }
+    var makeMountPoints = false
+    if let bytes = try? Files.read(dir + "/config.json") {
+      binds = (try JSONDecoder().decode(Spec.self, from: Data(bytes)).mounts ?? []).filter { $0.type == "bind" }
+    } else {
+      // Created, never started: the mounts its spec will have (volumes are made at create,
+      // so a `put_archive` into a declared volume lands in the volume, as with dockerd).
+      binds = try mountsBeforeFirstStart().filter { $0.type == "bind" }
+      makeMountPoints = writable && !record.state.isRunning
     }
     let mountPoint =
       execRoot + "/archive/" + record.id.prefix(12) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
-    return Plan(root: root, binds: binds, mountPoint: mountPoint)
+    return Plan(root: root, binds: binds, mountPoint: mountPoint, makeMountPoints: makeMountPoints)
   }
 
   /// Whether a filesystem is mounted at `path` (its device differs from its parent's).

@@ -64,6 +64,14 @@ public struct ContainerSettings: Codable, Sendable, Equatable {
   /// The OCI runtime's name (HostConfig.Runtime); nil in records made before runtimes had
   /// names, which ran berth-runtime.
   public var runtime: String?
+  /// The logging driver and its options; nil in records made before it was kept (json-file).
+  public var log: LogSettings?
+  /// As given (`--volumes-from`); their binds are in `binds` from create on.
+  public var volumesFrom: [String]?
+  /// `--device-cgroup-rule`s ("c 1:3 mr").
+  public var deviceCgroupRules: [String]?
+  /// "host" or "private"; nil: the host's default (private on cgroup v2, host on v1).
+  public var cgroupnsMode: String?
 
   public init(image: String = "") { self.image = image }
 }

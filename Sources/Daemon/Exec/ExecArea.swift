@@ -93,7 +93,8 @@ extension ExecArea {
           let enc = JSONEncoder()
           try Files.writeAtomically(processPath, Array(try enc.encode(process)), durable: false)
           return try client.exec(
-            execID: ExecArea.shimExecID(id), processPath: processPath, terminal: tty, stdin: wantStdin)
+            execID: ExecArea.shimExecID(id), processPath: processPath, terminal: tty, stdin: wantStdin,
+            keepStdinOnClose: wantStdin)
         }
       } catch {
         execs[id]?.exitCode = 126
@@ -115,11 +116,33 @@ extension ExecArea {
         }
         return
       }
+      let detach = try DetachKeys(e.request.detachKeys)
+      let detachedSignal = DetachSignal()
       let input: Task<Void, Never>? =
         wantStdin
         ? Task {
+          var watcher = detach.watcher()
           while let bytes = try? await stream.read() {
-            if (try? await BlockingPool.shared.run({ try attachment.write(bytes) })) == nil { break }
+            let (pass, detached) = watcher.scan(bytes)
+            if !pass.isEmpty {
+              do {
+                try await BlockingPool.shared.run { try attachment.write(pass) }
+              } catch {
+                DaemonLog.engine.debug("exec \(id): stdin not passed on: \(error)")
+                break
+              }
+            }
+            if detached {
+              detachedSignal.set()
+              attachment.shutdown()
+              return
+            }
+          }
+          // The client's stdin ended: so does the exec's (execs are stdinOnce, as dockerd's).
+          do {
+            try await BlockingPool.shared.run { try client.closeStdin(execID: ExecArea.shimExecID(id)) }
+          } catch {
+            DaemonLog.engine.debug("exec \(id): closing stdin: \(error)")
           }
           attachment.closeWrite()
         } : nil
@@ -138,6 +161,11 @@ extension ExecArea {
         }
       } catch {
         // The client went away: the process keeps running; its exit is still recorded.
+        Task { await engine.execFinished(id, client: client, processPath: processPath) }
+        return
+      }
+      // Detached: the client goes, the process keeps running and its exit is recorded later.
+      if detachedSignal.isSet {
         Task { await engine.execFinished(id, client: client, processPath: processPath) }
         return
       }

@@ -17,7 +17,13 @@ extension ImageArea {
     let store = images
     let users = imageUsers()
     let f = options.filters.fields
-    let groups = try await BlockingPool.shared.run { ImageArea.imageGroups(store) }
+    let sizes = context.layerSizes
+    let (groups, unpacked) = try await BlockingPool.shared.run { () -> ([ImageGroup], [String: Int64]) in
+      let groups = ImageArea.imageGroups(store)
+      let unpacked = Dictionary(
+        groups.map { ($0.image.id.description, sizes.unpackedSize($0.image, store: store)) }, uniquingKeysWith: max)
+      return (groups, unpacked)
+    }
     var out: [ImageSummary] = []
     for g in groups {
       let tags = g.records.compactMap(\.reference).filter { $0.tag != nil }.map(\.familiarString).sorted()
@@ -34,7 +40,7 @@ extension ImageArea {
       }
       let labels = g.image.config.config?.labels ?? [:]
       if let wanted = f["label"], !wanted.allSatisfy({ Self.labelMatches($0, labels) }) { continue }
-      let size = Self.imageSize(g.image)
+      let size = unpacked[g.image.id.description] ?? 0
       out.append(
         ImageSummary(
           id: g.image.id.description, parentId: "", repoTags: tags, repoDigests: Self.repoDigests(g),
@@ -58,7 +64,7 @@ extension ImageArea {
       repoDigests: Self.repoDigests(g), parent: "", comment: c.history?.last?.comment ?? c.comment ?? "",
       created: c.created ?? "", dockerVersion: c.dockerVersion ?? "", author: c.author ?? "",
       config: Self.apiConfig(c.config), architecture: c.architecture, variant: c.variant, os: c.os,
-      osVersion: c.osVersion, size: Self.imageSize(img), graphDriver: DriverData(name: "overlay2", data: [:]),
+      osVersion: c.osVersion, size: await unpackedSize(img), graphDriver: DriverData(name: "overlay2", data: [:]),
       rootFS: ImageRootFS(type: "layers", layers: c.rootfs.diffIDs.map(\.description)),
       metadata: ImageMetadata(lastTagTime: records.map(\.updated).max()))
   }
@@ -165,6 +171,7 @@ extension ImageArea {
         let tagged = g.records.contains { !$0.isDangling }
         if danglingOnly && tagged { continue }
         let id = g.image.id.description
+        let size = await unpackedSize(g.image)
         let removed = try await BlockingPool.shared.run { try store.remove(id, force: true) }
         deleted += removed.compactMap(\.reference).map { ImageDeleteResponseItem(untagged: $0.familiarString) }
         deleted.append(ImageDeleteResponseItem(deleted: id))
@@ -172,7 +179,7 @@ extension ImageArea {
           removed.compactMap(\.reference).map { ImageDeleteResponseItem(untagged: $0.familiarString) } + [
             ImageDeleteResponseItem(deleted: id)
           ], id: id)
-        reclaimed += Self.imageSize(g.image)
+        reclaimed += size
       }
       return ImagePruneResponse(imagesDeleted: deleted.nilIfEmpty, spaceReclaimed: reclaimed)
     }
@@ -187,7 +194,10 @@ extension ImageArea {
     do {
       loaded = try await ByteStreamBridge.consume(body) { fd in try store.load(fd: fd) }
     } catch {
-      throw engineError(error)
+      // As dockerd: the answer is a 200 whose JSON stream carries the error (the docker
+      // SDK raises ImageLoadError from it).
+      let failure = engineError(error)
+      return AsyncThrowingStream { $0.finish(throwing: failure) }
     }
     var messages: [ProgressMessage] = []
     for r in loaded {
@@ -282,8 +292,9 @@ extension ImageArea {
   }
 
   /// Compressed layer bytes, as the containerd image store reports.
-  static func imageSize(_ img: Image) -> Int64 {
-    img.manifest.layers.reduce(Int64(0)) { $0 + $1.size }
+  func unpackedSize(_ img: Image) async -> Int64 {
+    let (sizes, store) = (context.layerSizes, images)
+    return await BlockingPool.shared.run { sizes.unpackedSize(img, store: store) }
   }
 
   /// Image ID → container ids using it.

@@ -69,7 +69,11 @@ extension SpecBuilder {
         out.append(Namespace(type: type))
       }
     }
-    if context.cgroupNamespace { out.append(Namespace(type: "cgroup")) }
+    switch s.cgroupnsMode {
+    case "private": out.append(Namespace(type: "cgroup"))
+    case "host": break
+    default: if context.cgroupNamespace { out.append(Namespace(type: "cgroup")) }
+    }
     return out
   }
 }

@@ -126,6 +126,26 @@ extension SpecBuilder {
     }
   }
 
+  /// `--device-cgroup-rule "c 1:3 mr"`: type (a, b or c), major:minor (`*` for any), access.
+  static func deviceCgroupRule(_ text: String) throws -> DeviceCgroupRule {
+    let invalid = DaemonError.invalid("invalid device cgroup format '\(text)'")
+    let parts = text.split(separator: " ").map(String.init)
+    guard let type = parts.first, ["a", "b", "c"].contains(type) else { throw invalid }
+    if type == "a" && parts.count == 1 { return DeviceCgroupRule(allow: true, type: "a", access: "rwm") }
+    guard parts.count == 3 else { throw invalid }
+    let numbers = parts[1].split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+    guard numbers.count == 2 else { throw invalid }
+    func number(_ s: String) throws -> Int64? {
+      if s == "*" { return nil }
+      guard let n = Int64(s), n >= 0 else { throw invalid }
+      return n
+    }
+    let access = parts[2]
+    guard !access.isEmpty, access.allSatisfy({ "rwm".contains($0) }) else { throw invalid }
+    return DeviceCgroupRule(
+      allow: true, type: type, major: try number(numbers[0]), minor: try number(numbers[1]), access: access)
+  }
+
   static func deviceRules(_ devices: [Device], _ mappings: [DeviceMapping]) -> [DeviceCgroupRule] {
     zip(devices, mappings).map { d, m in
       DeviceCgroupRule(

@@ -78,6 +78,7 @@ public enum SpecBuilder {
       linux.devices = extraDevices
       res.devices = (res.devices ?? []) + deviceRules(extraDevices, s.devices ?? [])
     }
+    res.devices = (res.devices ?? []) + (try (s.deviceCgroupRules ?? []).map(deviceCgroupRule))
     linux.resources = res
     linux.sysctl = s.sysctls.flatMap { $0.isEmpty ? nil : $0 }
     if !s.privileged {

@@ -3,6 +3,7 @@
 // it is swapped while we look. openat2(RESOLVE_IN_ROOT) does this in the kernel; without it
 // (before Linux 5.6) a walk of openat(O_NOFOLLOW) over descriptors does the same.
 import CArchive
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -13,7 +14,8 @@ import CArchive
 enum InRootPath {
   // RESOLVE_NO_MAGICLINKS 0x02, RESOLVE_IN_ROOT 0x10
   static let resolveFlags: UInt64 = 0x02 | 0x10
-  nonisolated(unsafe) static var openat2Works = true
+  /// Cleared for good the first time the kernel answers that it has no openat2.
+  static let openat2Works = Atomic<Bool>(true)
   /// AT_EMPTY_PATH (needs _GNU_SOURCE, which Swift's Glibc module does not define).
   static let atEmptyPath: Int32 = 0x1000
 
@@ -23,12 +25,12 @@ enum InRootPath {
   static func open(_ rootFD: Int32, _ path: String) throws -> Int32? {
     let relative = path.split(separator: "/").joined(separator: "/")
     let target = relative.isEmpty ? "." : relative
-    if openat2Works {
+    if openat2Works.load(ordering: .relaxed) {
       let fd = retry { berth_archive_openat2(rootFD, target, BERTH_O_PATH | O_CLOEXEC, resolveFlags) }
       if fd >= 0 { return fd }
       switch errno {
       case ENOENT, ENOTDIR: return nil
-      case ENOSYS, EPERM: openat2Works = false
+      case ENOSYS, EPERM: openat2Works.store(false, ordering: .relaxed)
       default: throw failure("openat2", path)
       }
     }
@@ -80,6 +82,30 @@ enum InRootPath {
     }
     guard let last = stack.popLast() else { return nil }
     return last
+  }
+
+  /// Like `open`, making the missing directories of `path` on the way (0755, as dockerd
+  /// makes a volume's mount point); nil when a component exists and is not a directory.
+  static func makeDirectories(_ rootFD: Int32, _ path: String) throws -> Int32? {
+    let parts = path.split(separator: "/").map(String.init)
+    for i in parts.indices {
+      let prefix = parts[...i].joined(separator: "/")
+      if let fd = try open(rootFD, prefix) {
+        if i == parts.count - 1 { return fd }
+        close(fd)
+        continue
+      }
+      guard let parent = try open(rootFD, parts[..<i].joined(separator: "/")) else { return nil }
+      let made = mkdirat(parent, parts[i], 0o755)
+      let err = errno
+      close(parent)
+      guard made == 0 || err == EEXIST else {
+        if err == ENOTDIR { return nil }
+        errno = err
+        throw failure("mkdir", "/" + prefix)
+      }
+    }
+    return try open(rootFD, path)
   }
 
   private static func retry(_ body: () -> Int32) -> Int32 {

@@ -46,6 +46,9 @@ enum HostInfo {
   }
 
   /// "1" for v1 and hybrid hosts (the controllers are v1's), "2" for pure v2.
+  /// The hierarchy, read once: it does not change while berthd runs.
+  static let hostCgroupVersion = cgroupVersion()
+
   static func cgroupVersion() -> String {
     guard let info = try? Files.readString("/proc/self/mountinfo") else { return "1" }
     return Cgroups.detectMode(mountInfo: info) == .v2 ? "2" : "1"

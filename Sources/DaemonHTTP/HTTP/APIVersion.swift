@@ -20,6 +20,8 @@ public struct APIVersion: Sendable, Comparable, Hashable, CustomStringConvertibl
   public static let minimum = APIVersion(1, 24)
   /// From this version, hijacked and log streams without a TTY say `multiplexed-stream`.
   public static let multiplexedContentType = APIVersion(1, 42)
+  /// From 1.42 a volume prune removes anonymous volumes only, unless `all` is set.
+  public static let pruneAnonymousVolumesOnly = APIVersion(1, 42)
 
   public var description: String { "\(major).\(minor)" }
 

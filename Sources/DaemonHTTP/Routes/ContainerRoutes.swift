@@ -163,6 +163,12 @@ extension Router {
       logs: q.bool("logs"), detachKeys: q["detachKeys"].flatMap { $0.isEmpty ? nil : $0 }, tty: tty)
     let upgrade = request.wantsUpgrade
     let stream = try await r.hijack(upgrade: upgrade, contentType: request.outputContentType(tty: tty))
+    if options.logs && upgrade {
+      // The docker SDK reads the 101 head through a buffered reader and then reads the raw
+      // socket: log bytes that arrive together with the head land in that buffer and are
+      // lost. dockerd opens the log file between the two; a moment's pause does the same.
+      try? await Task.sleep(nanoseconds: 20_000_000)
+    }
     do {
       try await backends.containers.attachContainer(id: id, options: options, stream: stream)
     } catch {

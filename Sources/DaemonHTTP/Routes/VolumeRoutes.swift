@@ -12,7 +12,12 @@ extension Router {
       let body = try await request.decodeJSON(VolumeCreateRequest.self, empty: VolumeCreateRequest())
       try await r.json(try await backends.volumes.createVolume(request: body), status: .created)
     case (.POST, 2) where s[1] == "prune":
-      try await r.json(try await backends.volumes.pruneVolumes(filters: try q.filters()))
+      var filters = try q.filters()
+      // As dockerd: before API 1.42 a prune removes unused named volumes too.
+      if request.apiVersion < .pruneAnonymousVolumesOnly && !filters.contains("all") {
+        filters.fields["all"] = ["true"]
+      }
+      try await r.json(try await backends.volumes.pruneVolumes(filters: filters))
     case (.GET, 2):
       try await r.json(try await backends.volumes.inspectVolume(name: s[1]))
     case (.DELETE, 2):

@@ -14,6 +14,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
   case notModified(String)
   /// 403, e.g. an operation that is forbidden in the current state.
   case forbidden(String)
+  /// 503, e.g. the swarm endpoints of an engine that is not in a swarm.
+  case unavailable(String)
 
   public var statusCode: Int {
     switch self {
@@ -24,13 +26,14 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case .internal: 500
     case .notModified: 304
     case .forbidden: 403
+    case .unavailable: 503
     }
   }
 
   public var message: String {
     switch self {
     case .notFound(let m), .conflict(let m), .badParameter(let m), .notImplemented(let m), .internal(let m),
-      .notModified(let m), .forbidden(let m):
+      .notModified(let m), .forbidden(let m), .unavailable(let m):
       m
     }
   }
