@@ -13,6 +13,8 @@ enum CreateCommand {
       if let cidfile = flags.string("cidfile") { try? RunCommand.writeFile(cidfile, id) }
       ctx.outLine(id)
       return 0
+    } catch let error as FlagError {
+      throw CommandError.flag(error.description, spec)
     } catch let error as CommandError {
       throw error
     } catch {
