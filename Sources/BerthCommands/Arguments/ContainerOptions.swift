@@ -93,7 +93,8 @@ enum ContainerOptions {
     var request: ContainerCreateRequest
   }
 
-  static func usage(_ message: String) -> CommandError { .status("berth: \(message)", 125) }
+  /// A bad value: run/create print it as docker does ("berth: …" and the help hint), exit 125.
+  static func usage(_ message: String) -> CommandError { .status(message, 125) }
 
   /// Builds the create request from flags and positionals (IMAGE [COMMAND] [ARG...]).
   static func parse(_ flags: ParsedFlags, environment: [String: String], detach: Bool) throws -> Parsed {
@@ -165,9 +166,8 @@ enum ContainerOptions {
     if !exposedOrder.isEmpty {
       config.exposedPorts = Dictionary(uniqueKeysWithValues: exposedOrder.map { ($0, EmptyObject()) })
     }
-    if !published.bindings.isEmpty {
-      host.portBindings = Dictionary(uniqueKeysWithValues: published.bindings.map { ($0.0, Optional($0.1)) })
-    }
+    // docker sends the map even when empty.
+    host.portBindings = Dictionary(uniqueKeysWithValues: published.bindings.map { ($0.0, Optional($0.1)) })
     if flags.bool("publish-all") { host.publishAllPorts = true }
 
     // Volumes and mounts.

@@ -85,14 +85,16 @@ enum PortCommand {
         text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? text
       let proto =
         text.contains("/") ? String(text[text.index(after: text.firstIndex(of: "/") ?? text.startIndex)...]) : ""
-      do {
-        _ = try PortSpec.parseUint16(port)
-      } catch {
-        throw CommandError.failure("Error: invalid port (\(port)): \(error)")
-      }
       wanted = port + "/" + (proto.isEmpty ? "tcp" : proto)
     }
     let info = try ctx.client().json("GET", "/containers/\(pathEscape(container))/json")
+    if let wanted, let port = wanted.split(separator: "/").first {
+      do {
+        _ = try PortSpec.parseUint16(String(port))
+      } catch {
+        throw CommandError.failure("Error: invalid port (\(port)): \(error)")
+      }
+    }
     let ports = info["NetworkSettings"]?["Ports"]?.objectValue ?? []
     var lines: [String] = []
     if let wanted {

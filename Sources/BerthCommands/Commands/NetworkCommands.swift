@@ -214,16 +214,20 @@ enum NetworkCommands {
     let linkLocal = strings("link-local-ip")
     if !linkLocal.isEmpty { ipam.append(.init("LinkLocalIPs", .array(linkLocal.map(JSON.string)))) }
     let links = flags.all("link")
-    var endpoint: [JSON.Member] = [
+    // The whole EndpointSettings, zero values included, as the docker CLI sends it.
+    let endpoint: [JSON.Member] = [
       .init("IPAMConfig", .object(ipam)),
       .init("Links", links.isEmpty ? .null : .array(links.map(JSON.string))),
-      .init("Aliases", .array(strings("alias").map(JSON.string))),
+      .init("Aliases", .array(strings("alias").map(JSON.string))), .init("MacAddress", .string("")),
       .init(
         "DriverOpts",
         .object(
           keyValues(strings("driver-opt")).sorted { $0.key < $1.key }.map { JSON.Member($0.key, .string($0.value)) })),
+      .init("GwPriority", .int(flags.int("gw-priority") ?? 0)), .init("NetworkID", .string("")),
+      .init("EndpointID", .string("")), .init("Gateway", .string("")), .init("IPAddress", .string("")),
+      .init("IPPrefixLen", .int(0)), .init("IPv6Gateway", .string("")), .init("GlobalIPv6Address", .string("")),
+      .init("GlobalIPv6PrefixLen", .int(0)), .init("DNSNames", .null),
     ]
-    if let priority = flags.int("gw-priority") { endpoint.append(.init("GwPriority", .int(priority))) }
     let body = JSON.object([
       .init("Container", .string(flags.positionals[1])), .init("EndpointConfig", .object(endpoint)),
     ])

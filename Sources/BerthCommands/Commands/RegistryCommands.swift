@@ -35,7 +35,7 @@ enum PushCommand {
       headers: [ctx.registryAuthHeader(forImage: image)])
     defer { body.close() }
     try ProgressDisplay.consume(body, ctx: ctx, quiet: quiet, toStderr: false)
-    if quiet { ctx.outLine(image) }
+    if quiet { ctx.outLine(ref.tag == nil && ref.digest == nil && !allTags ? image + ":latest" : image) }
     return 0
   }
 }
