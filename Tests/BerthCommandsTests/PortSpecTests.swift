@@ -158,7 +158,8 @@ import Testing
       #"{"status":"Downloading","progressDetail":{"current":1000,"total":2000},"progress":"[=>  ]","id":"aaa"}"#,
       #"{"status":"Pull complete","progressDetail":{},"id":"aaa"}"#,
       #"{"status":"Digest: sha256:abc"}"#,
-    ].map { try JSON.parse($0) }
+    ]
+    .map { text in (try? JSON.parse(text)) ?? .null }
     var plain = JSONMessageRenderer(terminal: false, width: 200)
     #expect(
       lines.map { plain.render($0) }.joined()
