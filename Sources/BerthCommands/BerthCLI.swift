@@ -138,7 +138,7 @@ public enum BerthCLI {
   static func mainHelp() -> String {
     var text = "\nUsage:  berth [OPTIONS] COMMAND\n\nA Docker-compatible container engine\n\nCommands:\n"
     let names = CommandRegistry.topLevel.keys.sorted()
-    let width = (names.map(\.count).max() ?? 8) + 2
+    let width = ((names + CommandRegistry.groups.keys).map(\.count).max() ?? 8) + 2
     for name in names {
       guard let c = CommandRegistry.topLevel[name] else { continue }
       text += "  " + name + String(repeating: " ", count: width - name.count) + c.spec.summary + "\n"

@@ -139,7 +139,7 @@ enum ContextCommands {
   }
 
   static let use = Command(
-    CommandSpec("context use", usage: "CONTEXT", summary: "Set the current docker context", arguments: .exactly(1))
+    CommandSpec("context use", usage: "CONTEXT", summary: "Set the current context", arguments: .exactly(1))
   ) { ctx, flags in
     let name = flags.positionals[0]
     if name != ContextStore.defaultName { _ = try ctx.contextStore.load(name) }

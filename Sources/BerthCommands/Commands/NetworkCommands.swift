@@ -145,8 +145,13 @@ enum NetworkCommands {
     return "\(text[..<t]) \(clock) \(zone)"
   }
 
-  static let inspect = InspectCommand.typed(
-    "network inspect", "network", summary: "Display detailed information on one or more networks")
+  static let inspect: Command = {
+    var command = InspectCommand.typed(
+      "network inspect", "network", summary: "Display detailed information on one or more networks")
+    // Accepted as docker's; the extra detail it asks for is swarm-only.
+    command.spec.flags.append(.bool("verbose", "v", "Verbose output for diagnostics"))
+    return command
+  }()
 
   static let remove = Command(
     CommandSpec(
