@@ -125,4 +125,38 @@ import Testing
       .code == 0)
     #expect(FileManager.default.fileExists(atPath: "\(other)/contexts/meta/\(SHA256.hex("c2"))/meta.json"))
   }
+
+  @Test func tlsContextsConnectWithTheirFiles() throws {
+    let home = try temporaryDirectory("ctx-tls")
+    defer { try? FileManager.default.removeItem(atPath: home) }
+    for name in ["ca", "cert", "key"] {
+      FileManager.default.createFile(atPath: "\(home)/\(name).pem", contents: Data("\(name)\n".utf8))
+    }
+    let env = ["HOME": home]
+    let created = runCLI(
+      [
+        "context", "create", "secure", "--docker",
+        "host=tcp://127.0.0.1:2376,ca=\(home)/ca.pem,cert=\(home)/cert.pem,key=\(home)/key.pem",
+      ], host: nil, environment: env)
+    #expect(created.code == 0, "\(created.stderr)")
+    let tls = "\(home)/.docker/contexts/tls/\(SHA256.hex("secure"))/docker"
+    #expect(try String(contentsOfFile: tls + "/cert.pem", encoding: .utf8) == "cert\n")
+    let ctx = CommandContext(environment: env)
+    ctx.contextFlag = "secure"
+    let host = try ctx.resolveHost()
+    #expect(host.address == .tcp(host: "127.0.0.1", port: 2376))
+    #expect(
+      host.tls
+        == TLSOptions(verify: true, caFile: tls + "/ca.pem", certFile: tls + "/cert.pem", keyFile: tls + "/key.pem"))
+    let inspect = runCLI(
+      ["context", "inspect", "secure", "--format", "{{json .TLSMaterial}}"], host: nil, environment: env)
+    #expect(inspect.stdout == #"{"docker":["ca.pem","cert.pem","key.pem"]}"# + "\n")
+    #expect(
+      runCLI(
+        ["context", "create", "loose", "--docker", "host=tcp://127.0.0.1:2376,skip-tls-verify=true"], host: nil,
+        environment: env
+      ).code == 0)
+    ctx.contextFlag = "loose"
+    #expect(try ctx.resolveHost().tls == TLSOptions(verify: false))
+  }
 }
