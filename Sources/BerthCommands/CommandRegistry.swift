@@ -64,7 +64,7 @@ enum CommandRegistry {
       commands: [
         "create": ContextCommands.create, "inspect": ContextCommands.inspect, "ls": ContextCommands.list,
         "list": ContextCommands.list, "rm": ContextCommands.remove, "remove": ContextCommands.remove,
-        "show": ContextCommands.show, "use": ContextCommands.use,
+        "show": ContextCommands.show, "update": ContextCommands.update, "use": ContextCommands.use,
       ]),
     "builder": CommandGroup(summary: "Manage builds", commands: ["prune": SystemCommands.builderPrune]),
     "system": CommandGroup(

@@ -85,6 +85,14 @@ import Testing
     #expect(both.code == 1)
     #expect(both.stderr == "conflicting options: cannot specify both --host and --context\n")
 
+    // berth updates a context docker made; docker reads the change.
+    let updated = runCLI(
+      ["context", "update", "fromdocker", "--description", "changed by berth"], host: nil, environment: env)
+    #expect(updated.stderr == "Successfully updated context \"fromdocker\"\n")
+    let described = try runDocker(["context", "ls", "--format", "{{.Name}}={{.Description}}"], home: home)
+    #expect(described.stdout.contains("fromdocker=changed by berth\n"))
+    #expect(names([], ["DOCKER_CONTEXT": "fromdocker"]) == "one\n")
+
     // Removing the current context needs -f and resets it, as docker.
     let refused = runCLI(["context", "rm", "fromberth"], host: nil, environment: env)
     #expect(refused.code == 1)

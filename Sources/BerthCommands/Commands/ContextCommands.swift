@@ -49,29 +49,65 @@ enum ContextCommands {
         context = ContextStore.Context(name: name, description: "", host: "", skipTLSVerify: false, meta: nil)
       }
       context.description = flags.string("description") ?? ""
-      if let host = endpoint["host"] {
-        do {
-          _ = try EngineHost(parsing: host)
-        } catch {
-          throw CommandError.failure("unable to parse docker host `\(host)`")
-        }
-        context.host = host
-      }
-      if let skip = endpoint["skip-tls-verify"] {
-        guard let value = FlagParser.parseBool(skip) else {
-          throw CommandError.failure(
-            "name: \(goQuote("skip-tls-verify")): strconv.ParseBool: parsing \(goQuote(skip)): invalid syntax")
-        }
-        context.skipTLSVerify = value
-      }
-      for kind in ["ca", "cert", "key"] {
-        if let path = endpoint[kind] { tlsFiles.append((kind, expandHome(path, ctx.environment))) }
-      }
+      tlsFiles = try apply(endpoint, to: &context, environment: ctx.environment)
     }
     try store.save(context)
     try store.saveTLS(name, files: tlsFiles)
     ctx.outLine(name)
     ctx.errLine("Successfully created context \(goQuote(name))")
+    return 0
+  }
+
+  /// Sets the endpoint fields `--docker` gives; returns the TLS files to copy.
+  static func apply(_ endpoint: [String: String], to context: inout ContextStore.Context, environment: [String: String])
+    throws -> [(String, String)]
+  {
+    if let host = endpoint["host"] {
+      do {
+        _ = try EngineHost(parsing: host)
+      } catch {
+        throw CommandError.failure("unable to parse docker host `\(host)`")
+      }
+      context.host = host
+    }
+    if let skip = endpoint["skip-tls-verify"] {
+      guard let value = FlagParser.parseBool(skip) else {
+        throw CommandError.failure(
+          "name: \(goQuote("skip-tls-verify")): strconv.ParseBool: parsing \(goQuote(skip)): invalid syntax")
+      }
+      context.skipTLSVerify = value
+    }
+    return ["ca", "cert", "key"].compactMap { kind in
+      endpoint[kind].map { (kind, expandHome($0, environment)) }
+    }
+  }
+
+  static let update = Command(
+    CommandSpec(
+      "context update", usage: "[OPTIONS] CONTEXT", summary: "Update a context",
+      flags: [
+        .string("description", nil, "Description of the context"),
+        .typed("stringToString", "docker", nil, "set the docker endpoint (default [])"),
+      ], arguments: .exactly(1))
+  ) { ctx, flags in
+    let name = flags.positionals[0]
+    if name == ContextStore.defaultName { throw CommandError.failure("\"default\" is a reserved context name") }
+    let store = ctx.contextStore
+    var context = try store.load(name)
+    if let description = flags.string("description") { context.description = description }
+    let endpoint = try parseEndpoint(flags.all("docker"))
+    var tlsFiles: [(String, String)] = []
+    if !endpoint.isEmpty {
+      // A new endpoint replaces the old one whole, TLS files included.
+      context.host = ""
+      context.skipTLSVerify = false
+      tlsFiles = try apply(endpoint, to: &context, environment: ctx.environment)
+      try Files.removeTree(store.tlsDirectory(name))
+    }
+    try store.save(context)
+    try store.saveTLS(name, files: tlsFiles)
+    ctx.outLine(name)
+    ctx.errLine("Successfully updated context \(goQuote(name))")
     return 0
   }
 
