@@ -215,4 +215,47 @@ struct DockerParityTests {
     }
     #expect(queries[0] == queries[1])
   }
+
+  /// `pull` on a terminal (script(1) gives both a pty 150 columns wide): the same bytes,
+  /// cursor moves and bars included.
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script") && berthdBinary() != nil))
+  func pullProgressOnATerminalIsDockers() throws {
+    guard let berthd = berthdBinary() else { return }
+    let berth = URL(fileURLWithPath: berthd).deletingLastPathComponent().appendingPathComponent("berth").path
+    let home = try temporaryDirectory("parity-tty")
+    defer { try? FileManager.default.removeItem(atPath: home) }
+    let engine = try FakeEngine()
+    engine.handler = { r in
+      guard r.path == "/images/create" else { return .json(404, #"{"message":"nope"}"#) }
+      let lines = [
+        #"{"status":"Pulling from library/busybox","id":"latest"}"#,
+        #"{"status":"Pulling fs layer","progressDetail":{},"id":"aaa"}"#,
+        #"{"status":"Pulling fs layer","progressDetail":{},"id":"bbb"}"#,
+        #"{"status":"Downloading","progressDetail":{"current":1000,"total":2000},"progress":"x","id":"aaa"}"#,
+        #"{"status":"Downloading","progressDetail":{"current":5000000,"total":6000000},"progress":"x","id":"bbb"}"#,
+        #"{"status":"Pull complete","progressDetail":{},"id":"aaa"}"#,
+        #"{"status":"Pull complete","progressDetail":{},"id":"bbb"}"#,
+        #"{"status":"Digest: sha256:abc"}"#, #"{"status":"Status: Downloaded newer image for busybox:latest"}"#,
+      ]
+      return .json(200, lines.joined(separator: "\n") + "\n")
+    }
+    engine.start()
+    defer { engine.stop() }
+    func onTerminal(_ command: String) throws -> String {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+      process.arguments = ["-qfc", "stty cols 150; \(command) -H \(engine.host) pull busybox", "/dev/null"]
+      process.environment = ["HOME": home, "PATH": "/usr/local/bin:/usr/bin:/bin"]
+      let out = Pipe()
+      process.standardOutput = out
+      process.standardInput = FileHandle.nullDevice
+      try process.run()
+      let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      process.waitUntilExit()
+      return text
+    }
+    let docker = try onTerminal(dockerCLI)
+    #expect(docker.contains("\u{1b}[2A"))
+    #expect(try onTerminal(berth) == docker)
+  }
 }
