@@ -9,6 +9,10 @@ public enum BerthCLI {
 
   static let globalFlags: [Flag] = [
     .string("config", nil, "Location of client config files"),
+    .string(
+      "context", "c",
+      "Name of the context to use to connect to the daemon (overrides DOCKER_HOST env var and default context set with \"berth context use\")"
+    ),
     .bool("debug", "D", "Enable debug mode"),
     .list("host", "H", "Daemon socket to connect to"),
     .string(
@@ -46,6 +50,8 @@ public enum BerthCLI {
       return 125
     }
     ctx.hostFlag = global.string("host")
+    ctx.contextFlag = global.string("context")
+    ctx.configFlag = global.string("config")
     ctx.tlsFlags = TLSFlags(
       tls: global.bools["tls"], verify: global.bools["tlsverify"], caCert: global.string("tlscacert"),
       cert: global.string("tlscert"), key: global.string("tlskey"))
@@ -132,7 +138,7 @@ public enum BerthCLI {
   static func mainHelp() -> String {
     var text = "\nUsage:  berth [OPTIONS] COMMAND\n\nA Docker-compatible container engine\n\nCommands:\n"
     let names = CommandRegistry.topLevel.keys.sorted()
-    let width = (names.map(\.count).max() ?? 8) + 2
+    let width = ((names + CommandRegistry.groups.keys).map(\.count).max() ?? 8) + 2
     for name in names {
       guard let c = CommandRegistry.topLevel[name] else { continue }
       text += "  " + name + String(repeating: " ", count: width - name.count) + c.spec.summary + "\n"

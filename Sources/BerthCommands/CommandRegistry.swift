@@ -1,13 +1,15 @@
 /// Every command, by the names docker gives them.
 enum CommandRegistry {
   static let topLevel: [String: Command] = [
-    "attach": AttachCommand.command, "cp": CopyCommand.command, "create": CreateCommand.command,
-    "diff": DiffCommand.command, "events": EventsCommand.command, "exec": ExecCommand.command,
-    "history": HistoryCommand.command,
+    "attach": AttachCommand.command, "commit": CommitCommand.command, "cp": CopyCommand.command,
+    "create": CreateCommand.command, "diff": DiffCommand.command, "events": EventsCommand.command,
+    "exec": ExecCommand.command, "export": ExportCommand.command, "history": HistoryCommand.command,
     "images": ImagesCommand.command, "import": ImportCommand.command, "info": InfoCommand.command,
     "inspect": InspectCommand.command, "kill": KillCommand.command, "load": LoadCommand.command,
-    "logs": LogsCommand.command, "pause": PauseCommand.command, "port": PortCommand.command, "ps": PsCommand.command,
-    "pull": PullCommand.command, "rename": RenameCommand.command, "restart": RestartCommand.command,
+    "login": LoginCommand.command, "logout": LogoutCommand.command, "logs": LogsCommand.command,
+    "pause": PauseCommand.command, "port": PortCommand.command, "ps": PsCommand.command,
+    "pull": PullCommand.command, "push": PushCommand.command, "rename": RenameCommand.command,
+    "restart": RestartCommand.command,
     "rm": RmCommand.command, "rmi": RmiCommand.command, "run": RunCommand.command, "save": SaveCommand.command,
     "start": StartCommand.command, "stats": StatsCommand.command, "stop": StopCommand.command,
     "tag": TagCommand.command,
@@ -19,8 +21,9 @@ enum CommandRegistry {
     "container": CommandGroup(
       summary: "Manage containers",
       commands: [
-        "attach": AttachCommand.command, "cp": CopyCommand.command, "create": CreateCommand.command,
-        "diff": DiffCommand.command, "exec": ExecCommand.command,
+        "attach": AttachCommand.command, "commit": CommitCommand.command, "cp": CopyCommand.command,
+        "create": CreateCommand.command, "diff": DiffCommand.command, "exec": ExecCommand.command,
+        "export": ExportCommand.command,
         "inspect": InspectCommand.typed(
           "container inspect", "container", summary: "Display detailed information on one or more containers"),
         "kill": KillCommand.command, "logs": LogsCommand.command, "ls": PsCommand.command, "list": PsCommand.command,
@@ -37,7 +40,8 @@ enum CommandRegistry {
         "inspect": InspectCommand.typed(
           "image inspect", "image", summary: "Display detailed information on one or more images"),
         "load": LoadCommand.command, "ls": ImagesCommand.command, "list": ImagesCommand.command,
-        "prune": ImagePruneCommand.command, "pull": PullCommand.command, "rm": RmiCommand.command,
+        "prune": ImagePruneCommand.command, "pull": PullCommand.command, "push": PushCommand.command,
+        "rm": RmiCommand.command,
         "remove": RmiCommand.command, "save": SaveCommand.command, "tag": TagCommand.command,
       ]),
     "volume": CommandGroup(
@@ -47,6 +51,22 @@ enum CommandRegistry {
         "inspect": VolumeCommands.inspect, "rm": VolumeCommands.remove, "remove": VolumeCommands.remove,
         "prune": VolumeCommands.prune,
       ]),
+    "network": CommandGroup(
+      summary: "Manage networks",
+      commands: [
+        "connect": NetworkCommands.connect, "create": NetworkCommands.create,
+        "disconnect": NetworkCommands.disconnect, "inspect": NetworkCommands.inspect, "ls": NetworkCommands.list,
+        "list": NetworkCommands.list, "prune": NetworkCommands.prune, "rm": NetworkCommands.remove,
+        "remove": NetworkCommands.remove,
+      ]),
+    "context": CommandGroup(
+      summary: "Manage contexts",
+      commands: [
+        "create": ContextCommands.create, "inspect": ContextCommands.inspect, "ls": ContextCommands.list,
+        "list": ContextCommands.list, "rm": ContextCommands.remove, "remove": ContextCommands.remove,
+        "show": ContextCommands.show, "update": ContextCommands.update, "use": ContextCommands.use,
+      ]),
+    "builder": CommandGroup(summary: "Manage builds", commands: ["prune": SystemCommands.builderPrune]),
     "system": CommandGroup(
       summary: "Manage Berth",
       commands: [

@@ -17,6 +17,9 @@ public struct HijackedSession {
   public var onSignal: (Int32) -> Void = { _ in }
   /// Half-close the socket once stdin ends (docker does; the output keeps flowing).
   public var closeWriteOnInputEOF = true
+  /// The detach sequence watched for on a TTY's input (docker's CLI watches too, so it
+  /// stops at once; the daemon detaches on the same keys).
+  public var detachKeys: [UInt8]?
 
   public init(socket: EngineConnection, tty: Bool, inputFD: Int32?) {
     self.socket = socket
@@ -24,10 +27,12 @@ public struct HijackedSession {
     self.inputFD = inputFD
   }
 
-  /// Runs until the output stream ends.
-  public func run() throws {
+  /// Runs until the output stream ends; true when the user detached with the detach keys.
+  @discardableResult
+  public func run() throws -> Bool {
     var demuxer = StreamDemuxer()
     var input = inputFD
+    var escape = tty ? detachKeys.flatMap { $0.isEmpty ? nil : EscapeWatch(keys: $0) } : nil
     // Output that arrived together with the 101 head.
     if socket.hasBuffered {
       try deliver(socket.takeBuffered(), demuxer: &demuxer)
@@ -53,11 +58,18 @@ public struct HijackedSession {
             input = nil
             if closeWriteOnInputEOF { socket.shutdownWrite() }
           } else {
+            var forward = bytes
+            var detached = false
+            if var watch = escape {
+              (forward, detached) = watch.feed(bytes)
+              escape = watch
+            }
             do {
-              try socket.write(bytes)
+              if !forward.isEmpty { try socket.write(forward) }
             } catch {
               input = nil
             }
+            if detached { return true }
           }
         }
       }
@@ -73,7 +85,7 @@ public struct HijackedSession {
         } catch let error as SystemError where error.errno == ECONNRESET {
           bytes = []
         }
-        if bytes.isEmpty { return }
+        if bytes.isEmpty { return false }
         try deliver(bytes, demuxer: &demuxer)
       }
     }

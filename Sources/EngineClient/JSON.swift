@@ -306,9 +306,9 @@ extension JSON {
   }
 
   /// Indented JSON (`docker inspect`: 4 spaces, `": "` separators).
-  public func pretty(indent: String = "    ") -> String {
+  public func pretty(indent: String = "    ", escapeHTML: Bool = false) -> String {
     var out = ""
-    write(to: &out, indent: indent, level: 0, escapeHTML: false)
+    write(to: &out, indent: indent, level: 0, escapeHTML: escapeHTML)
     return out
   }
 

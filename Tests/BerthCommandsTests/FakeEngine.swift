@@ -111,7 +111,11 @@ final class FakeEngine: @unchecked Sendable {
       if request.path != "/_ping" && !tooNew { record(request) }
       let reply: Reply
       if request.path == "/_ping" {
-        reply = .raw(Array("HTTP/1.1 200 OK\r\nApi-Version: \(maxAPIVersion)\r\nContent-Length: 2\r\n\r\nOK".utf8))
+        // HEAD (the docker CLI's ping) gets the head only.
+        reply = .raw(
+          Array(
+            "HTTP/1.1 200 OK\r\nApi-Version: \(maxAPIVersion)\r\nContent-Length: 2\r\n\r\n\(request.method == "HEAD" ? "" : "OK")"
+              .utf8))
       } else if let version = request.version, tooNew {
         reply = .json(
           400,

@@ -36,11 +36,15 @@ enum ContainerOptions {
     .string("hostname", "h", "Container host name"),
     .bool("init", nil, "Run an init inside the container that forwards signals and reaps processes"),
     .bool("interactive", "i", "Keep STDIN open even if not attached"),
+    .string("ip", nil, "IPv4 address (e.g., 172.30.100.104)"),
+    .string("ip6", nil, "IPv6 address (e.g., 2001:db8::33)"),
     .string("ipc", nil, "IPC mode to use"),
     .list("label", "l", "Set meta data on a container"),
     .list("label-file", nil, "Read in a line delimited file of labels"),
+    .list("link", nil, "Add link to another container"),
     .string("log-driver", nil, "Logging driver for the container"),
     .list("log-opt", nil, "Log driver options"),
+    .string("mac-address", nil, "Container MAC address (e.g., 92:d0:c6:0a:29:33)"),
     .typed("bytes", "memory", "m", "Memory limit"),
     .typed("bytes", "memory-reservation", nil, "Memory soft limit"),
     .typed("bytes", "memory-swap", nil, "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"),
@@ -89,7 +93,8 @@ enum ContainerOptions {
     var request: ContainerCreateRequest
   }
 
-  static func usage(_ message: String) -> CommandError { .status("berth: \(message)", 125) }
+  /// A bad value: run/create print it as docker does ("berth: …" and the help hint), exit 125.
+  static func usage(_ message: String) -> CommandError { .status(message, 125) }
 
   /// Builds the create request from flags and positionals (IMAGE [COMMAND] [ARG...]).
   static func parse(_ flags: ParsedFlags, environment: [String: String], detach: Bool) throws -> Parsed {
@@ -146,22 +151,23 @@ enum ContainerOptions {
     config.attachStderr = attach.contains("stderr")
     config.stdinOnce = config.attachStdin == true && !detach
 
-    // Ports.
-    var exposed: [String: EmptyObject] = [:]
-    var bindings: [String: [PortBinding]?] = [:]
-    for spec in flags.all("expose") {
-      for port in try expandPorts(spec) { exposed[port] = EmptyObject() }
-    }
-    for spec in flags.all("publish") {
-      for (port, binding) in try parsePublish(spec) {
-        exposed[port] = EmptyObject()
-        var list = (bindings[port] ?? nil) ?? []
-        list.append(binding)
-        bindings[port] = list
+    // Ports (docker's order: -p, then --expose adds what is missing).
+    var exposedOrder: [String] = []
+    let published: (exposed: [String], bindings: [(String, [PortBinding])])
+    do {
+      published = try PortSpec.parsePublish(flags.all("publish"))
+      exposedOrder = published.exposed
+      for spec in flags.all("expose") {
+        for port in try PortSpec.parseExpose(spec) where !exposedOrder.contains(port) { exposedOrder.append(port) }
       }
+    } catch let error as PortSpec.Failure {
+      throw usage(error.description)
     }
-    if !exposed.isEmpty { config.exposedPorts = exposed }
-    if !bindings.isEmpty { host.portBindings = bindings }
+    if !exposedOrder.isEmpty {
+      config.exposedPorts = Dictionary(uniqueKeysWithValues: exposedOrder.map { ($0, EmptyObject()) })
+    }
+    // docker sends the map even when empty.
+    host.portBindings = Dictionary(uniqueKeysWithValues: published.bindings.map { ($0.0, Optional($0.1)) })
     if flags.bool("publish-all") { host.publishAllPorts = true }
 
     // Volumes and mounts.
@@ -238,11 +244,27 @@ enum ContainerOptions {
     if !devices.isEmpty { host.devices = devices }
 
     // Network.
-    host.networkMode = flags.string("network") ?? flags.string("net") ?? "default"
-    if !flags.all("dns").isEmpty { host.dns = flags.all("dns") }
+    var networking = NetworkOptions.Flags()
+    networking.networks = flags.all("network") + flags.all("net")
+    networking.aliases = flags.all("network-alias")
+    networking.links = flags.all("link")
+    networking.ipv4 = flags.string("ip") ?? ""
+    networking.ipv6 = flags.string("ip6") ?? ""
+    networking.mac = flags.string("mac-address") ?? ""
+    let network: (mode: String, links: [String]?, endpoints: [String: EndpointSettings])
+    do {
+      network = try NetworkOptions.map(networking)
+    } catch let error as NetworkOptions.Failure {
+      throw usage(error.description)
+    }
+    host.networkMode = network.mode
+    host.links = network.links
+    let dns = try flags.all("dns").map(NetworkOptions.dnsServer)
+    if !dns.isEmpty { host.dns = dns }
     if !flags.all("dns-option").isEmpty { host.dnsOptions = flags.all("dns-option") }
     if !flags.all("dns-search").isEmpty { host.dnsSearch = flags.all("dns-search") }
-    if !flags.all("add-host").isEmpty { host.extraHosts = flags.all("add-host") }
+    let extraHosts = try flags.all("add-host").map(NetworkOptions.extraHost)
+    if !extraHosts.isEmpty { host.extraHosts = extraHosts }
 
     // Lifecycle.
     if let restart = flags.string("restart") { host.restartPolicy = try parseRestart(restart) }
@@ -272,7 +294,8 @@ enum ContainerOptions {
         retries: flags.int("health-retries"), startPeriod: try nanos("health-start-period"))
     }
 
-    let parsedRequest = ContainerCreateRequest(config: config, hostConfig: host)
+    let parsedRequest = ContainerCreateRequest(
+      config: config, hostConfig: host, networkingConfig: NetworkingConfig(endpointsConfig: network.endpoints))
     return Parsed(image: image, name: flags.string("name"), platform: flags.string("platform"), request: parsedRequest)
   }
 
@@ -347,52 +370,6 @@ enum ContainerOptions {
       throw usage("invalid argument \"\(text)\" for \"--mount\" flag: target is required")
     }
     return mount
-  }
-
-  /// "80", "80/udp", "8000-8002" → ["80/tcp", …].
-  static func expandPorts(_ spec: String) throws -> [String] {
-    var port = spec
-    var proto = "tcp"
-    if let slash = spec.firstIndex(of: "/") {
-      port = String(spec[..<slash])
-      proto = String(spec[spec.index(after: slash)...])
-    }
-    let range = port.split(separator: "-").map { Int($0) }
-    guard let first = range.first ?? nil else { throw usage("invalid containerPort: \(port)") }
-    let last = range.count > 1 ? (range[1] ?? first) : first
-    guard first <= last else { throw usage("invalid range specified for container port: \(port)") }
-    return (first...last).map { "\($0)/\(proto)" }
-  }
-
-  /// `-p [ip:][hostPort:]containerPort[/proto]` → (container port, binding) pairs.
-  static func parsePublish(_ spec: String) throws -> [(String, PortBinding)] {
-    var rest = spec
-    var proto = "tcp"
-    if let slash = rest.lastIndex(of: "/") {
-      proto = String(rest[rest.index(after: slash)...])
-      rest = String(rest[..<slash])
-    }
-    var ip = ""
-    if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
-      ip = String(rest[rest.index(after: rest.startIndex)..<close])
-      rest = String(rest[rest.index(after: close)...])
-      if rest.hasPrefix(":") { rest.removeFirst() }
-    }
-    var parts = rest.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-    if parts.count == 3 {
-      ip = parts.removeFirst()
-    }
-    let containerPart = parts.last ?? ""
-    let hostPart = parts.count == 2 ? parts[0] : ""
-    let containerPorts = try expandPorts(containerPart + "/" + proto)
-    let hostRange = hostPart.split(separator: "-").compactMap { Int($0) }
-    var out: [(String, PortBinding)] = []
-    for (i, port) in containerPorts.enumerated() {
-      var hostPort = hostPart
-      if hostRange.count == 2 { hostPort = String(hostRange[0] + i) }
-      out.append((port, PortBinding(hostIp: ip, hostPort: hostPort)))
-    }
-    return out
   }
 
   /// docker's env-file format: `KEY=VALUE` lines, `#` comments, bare `KEY` taken from the environment.

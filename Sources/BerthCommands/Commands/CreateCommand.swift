@@ -13,7 +13,12 @@ enum CreateCommand {
       if let cidfile = flags.string("cidfile") { try? RunCommand.writeFile(cidfile, id) }
       ctx.outLine(id)
       return 0
+    } catch let error as FlagError {
+      throw CommandError.flag(error.description, spec)
     } catch let error as CommandError {
+      if case .status(let message, let code) = error, !message.isEmpty, !message.hasPrefix("berth: ") {
+        throw CommandError.status("berth: \(message)\n\nRun 'berth create --help' for more information", code)
+      }
       throw error
     } catch {
       throw CommandError.status(

@@ -43,7 +43,7 @@ enum ExecCommand {
     request.user = flags.string("user")
     request.workingDir = flags.string("workdir")
     request.privileged = flags.bool("privileged") ? true : nil
-    request.detachKeys = flags.string("detach-keys")
+    request.detachKeys = ContainerRunner.detachKeys(ctx, flag: flags.string("detach-keys"))
     if tty, let size = ContainerRunner.terminalSize(ctx.io.stdout) {
       request.consoleSize = [Int(size.rows), Int(size.columns)]
     }
@@ -70,9 +70,11 @@ enum ExecCommand {
     var saved: termios?
     if tty && interactive && isatty(ctx.io.stdin) == 1 { saved = try? Terminals.makeRaw(ctx.io.stdin) }
     defer { if let saved { Terminals.restore(ctx.io.stdin, saved) } }
-    try ContainerRunner.pump(
-      ctx, socket: socket, tty: tty, stdin: interactive, resizePath: tty ? "/exec/\(execID)/resize" : nil, killPath: nil
-    )
+    let detached = try ContainerRunner.pump(
+      ctx, socket: socket, tty: tty, stdin: interactive, resizePath: tty ? "/exec/\(execID)/resize" : nil,
+      killPath: nil,
+      detachKeys: request.detachKeys)
+    if detached { return 0 }
     let inspect = try client.json("GET", "/exec/\(execID)/json")
     return Int32(truncatingIfNeeded: inspect["ExitCode"]?.intValue ?? 0)
   }

@@ -54,11 +54,19 @@ enum PullCommand {
   static let command = Command(spec) { ctx, flags in
     let image = flags.positionals[0]
     let ref = ImageReference(parsing: image)
-    if ref.tag == nil && ref.digest == nil && !flags.bool("quiet") { ctx.outLine("Using default tag: latest") }
+    let quiet = flags.bool("quiet")
+    let allTags = flags.bool("all-tags")
+    if allTags && (ref.tag != nil || ref.digest != nil) {
+      throw CommandError.failure("tag can't be used with --all-tags/-a")
+    }
+    if ref.tag == nil && ref.digest == nil && !allTags && !quiet { ctx.outLine("Using default tag: latest") }
     try ImagePull.pull(
-      ctx, image: image, platform: flags.string("platform"), quiet: flags.bool("quiet"), toStderr: false)
-    let full = ref.digest == nil ? "\(ref.name):\(ref.tag ?? "latest")" : "\(ref.name)@\(ref.digest ?? "")"
-    ctx.outLine(full)
+      ctx, image: image, platform: flags.string("platform"), quiet: quiet, toStderr: false, allTags: allTags)
+    if allTags {
+      ctx.outLine(ref.name)
+    } else {
+      ctx.outLine(ref.digest == nil ? "\(ref.name):\(ref.tag ?? "latest")" : "\(ref.name)@\(ref.digest ?? "")")
+    }
     return 0
   }
 }
@@ -119,7 +127,7 @@ enum SaveCommand {
     if let path = flags.string("output") {
       fd = try FD.open(path, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
     } else if isatty(fd) == 1 {
-      throw CommandError.failure("Cowardly refusing to save to a terminal. Use the -o flag or redirect")
+      throw CommandError.failure("cowardly refusing to save to a terminal. Use the -o flag or redirect")
     }
     defer { if fd != ctx.io.stdout { FD.close(fd) } }
     let query = flags.positionals.map { ("names", $0) }
@@ -211,19 +219,13 @@ enum ImagePruneCommand {
     ], arguments: .none)
 
   static let command = Command(spec) { ctx, flags in
-    var filters = flags.all("filter")
-    filters.append("dangling=\(flags.bool("all") ? "false" : "true")")
-    let result = try ctx.client().json("POST", "/images/prune", query: try filtersQuery(filters))
-    let items = result["ImagesDeleted"]?.arrayValue ?? []
-    if !items.isEmpty {
-      ctx.outLine("Deleted Images:")
-      for item in items {
-        if let u = item["Untagged"]?.stringValue { ctx.outLine("untagged: \(u)") }
-        if let d = item["Deleted"]?.stringValue { ctx.outLine("deleted: \(d)") }
-      }
-      ctx.outLine("")
-    }
-    ctx.outLine("Total reclaimed space: \(Units.humanSize(result["SpaceReclaimed"]?.doubleValue ?? 0))")
+    let all = flags.bool("all")
+    let warning =
+      all
+      ? "WARNING! This will remove all images without at least one container associated to them."
+      : "WARNING! This will remove all dangling images."
+    if !flags.bool("force") && !ctx.confirm(warning + "\nAre you sure you want to continue?") { return 0 }
+    Pruning.total(ctx, try Pruning.images(ctx, all: all, filters: flags.all("filter")))
     return 0
   }
 }

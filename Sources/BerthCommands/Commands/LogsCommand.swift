@@ -77,20 +77,37 @@ enum PortCommand {
     arguments: .range(1, 2))
 
   static let command = Command(spec) { ctx, flags in
-    let info = try ctx.client().json("GET", "/containers/\(pathEscape(flags.positionals[0]))/json")
-    let ports = info["NetworkSettings"]?["Ports"]?.objectValue ?? []
+    let container = flags.positionals[0]
+    var wanted: String?
     if flags.positionals.count == 2 {
-      var wanted = flags.positionals[1]
-      if !wanted.contains("/") { wanted += "/tcp" }
-      guard let bindings = ports.first(where: { $0.key == wanted })?.value.arrayValue, !bindings.isEmpty else {
-        throw CommandError.failure("Error: No public port '\(wanted)' published for \(flags.positionals[0])")
+      let text = flags.positionals[1]
+      let port =
+        text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? text
+      let proto =
+        text.contains("/") ? String(text[text.index(after: text.firstIndex(of: "/") ?? text.startIndex)...]) : ""
+      wanted = port + "/" + (proto.isEmpty ? "tcp" : proto)
+    }
+    let info = try ctx.client().json("GET", "/containers/\(pathEscape(container))/json")
+    if let wanted, let port = wanted.split(separator: "/").first {
+      do {
+        _ = try PortSpec.parseUint16(String(port))
+      } catch {
+        throw CommandError.failure("Error: invalid port (\(port)): \(error)")
       }
-      for b in bindings { ctx.outLine(hostPort(b)) }
-      return 0
     }
-    for member in ports.sorted(by: { $0.key < $1.key }) {
-      for b in member.value.arrayValue ?? [] { ctx.outLine("\(member.key) -> \(hostPort(b))") }
+    let ports = info["NetworkSettings"]?["Ports"]?.objectValue ?? []
+    var lines: [String] = []
+    if let wanted {
+      guard let bindings = ports.first(where: { $0.key == wanted })?.value.arrayValue, !bindings.isEmpty else {
+        throw CommandError.failure("Error: No public port '\(flags.positionals[1])' published for \(container)")
+      }
+      lines = bindings.map(hostPort)
+    } else {
+      for member in ports {
+        for b in member.value.arrayValue ?? [] { lines.append("\(member.key) -> \(hostPort(b))") }
+      }
     }
+    for line in lines.sorted(by: NaturalOrder.less) { ctx.outLine(line) }
     return 0
   }
 

@@ -16,6 +16,8 @@ enum RunCommand {
   static let command = Command(spec) { ctx, flags in
     do {
       return try run(ctx, flags)
+    } catch let error as FlagError {
+      throw CommandError.flag(error.description, spec)
     } catch let error as CommandError {
       if case .status(let message, let code) = error, !message.isEmpty, !message.hasPrefix("berth: ") {
         throw CommandError.status(wrap(message), code)
@@ -58,9 +60,10 @@ enum RunCommand {
     let autoRemove = parsed.request.hostConfig?.autoRemove ?? false
     let condition = autoRemove && client.versionAtLeast("1.30") ? "removed" : "next-exit"
     var wait: PendingResponse?
-    try ContainerRunner.attachAndStream(
+    let detached = try ContainerRunner.attachAndStream(
       ctx, id: id, tty: tty, stdin: attachStdin, stdout: config.attachStdout ?? true,
       stderr: config.attachStderr ?? true, sigProxy: flags.string("sig-proxy").map { $0 != "false" } ?? true,
+      detachKeys: ContainerRunner.detachKeys(ctx, flag: flags.string("detach-keys")),
       beforeStart: {
         PhaseTrace.mark("cli: attached")
         wait = try client.begin("POST", "/containers/\(pathEscape(id))/wait", query: [("condition", condition)])
@@ -75,6 +78,11 @@ enum RunCommand {
         }
       })
     guard let wait else { return 125 }
+    if detached {
+      // The user detached: the container runs on, there is no exit to wait for.
+      wait.cancel()
+      return 0
+    }
     PhaseTrace.mark("cli: output ended")
     let (_, bytes) = try wait.finish()
     PhaseTrace.mark("cli: wait answered")

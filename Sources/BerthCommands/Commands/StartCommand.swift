@@ -25,11 +25,16 @@ enum StartCommand {
     let tty = info["Config"]?["Tty"]?.boolValue ?? false
     let stdin = flags.bool("interactive") && (info["Config"]?["OpenStdin"]?.boolValue ?? false)
     var wait: PendingResponse?
-    try ContainerRunner.attachAndStream(
+    let detached = try ContainerRunner.attachAndStream(
       ctx, id: id, tty: tty, stdin: stdin, stdout: true, stderr: true, sigProxy: true,
+      detachKeys: ContainerRunner.detachKeys(ctx, flag: flags.string("detach-keys")),
       beforeStart: { wait = try client.begin("POST", "/containers/\(pathEscape(id))/wait") },
       start: { try client.call("POST", "/containers/\(pathEscape(id))/start") })
     guard let wait else { return 1 }
+    if detached {
+      wait.cancel()
+      return 0
+    }
     let (_, bytes) = try wait.finish()
     let result = (try? JSON.parse(bytes)) ?? .null
     return Int32(truncatingIfNeeded: result["StatusCode"]?.intValue ?? 1)
@@ -63,9 +68,10 @@ enum AttachCommand {
     if tty && stdin && isatty(ctx.io.stdin) != 1 {
       throw CommandError.failure("the input device is not a TTY")
     }
-    try ContainerRunner.attachAndStream(
+    let detached = try ContainerRunner.attachAndStream(
       ctx, id: id, tty: tty, stdin: stdin, stdout: true, stderr: true, sigProxy: flags.string("sig-proxy") != "false",
-      start: {})
+      detachKeys: ContainerRunner.detachKeys(ctx, flag: flags.string("detach-keys")), start: {})
+    if detached { return 0 }
     let after = try client.json("GET", "/containers/\(pathEscape(id))/json")
     if after["State"]?["Running"]?.boolValue == true { return 0 }
     return Int32(truncatingIfNeeded: after["State"]?["ExitCode"]?.intValue ?? 0)

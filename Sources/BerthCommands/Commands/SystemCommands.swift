@@ -3,7 +3,7 @@ import EngineClient
 enum SystemCommands {
   static let df = Command(
     CommandSpec(
-      "system df", usage: "[OPTIONS]", summary: "Show docker disk usage",
+      "system df", usage: "[OPTIONS]", summary: "Show berth disk usage",
       flags: [
         .string("format", nil, "Format output using a custom template"),
         .bool("verbose", "v", "Show detailed information on space usage"),
@@ -60,65 +60,74 @@ enum SystemCommands {
       "system prune", usage: "[OPTIONS]", summary: "Remove unused data",
       flags: [
         .bool("all", "a", "Remove all unused images not just dangling ones"),
-        .list("filter", nil, "Provide filter values (e.g. \"label=<key>=<value>\")"),
+        .typed("filter", "filter", nil, "Provide filter values (e.g. \"label=<key>=<value>\")"),
         .bool("force", "f", "Do not prompt for confirmation"),
         .bool("volumes", nil, "Prune anonymous volumes"),
       ], arguments: .none)
   ) { ctx, flags in
-    let client = try ctx.client()
-    var total = 0.0
-    let filters = try filtersQuery(flags.all("filter"))
-    let containers = try client.json("POST", "/containers/prune", query: filters)
-    let deletedContainers = containers["ContainersDeleted"]?.stringArray ?? []
-    if !deletedContainers.isEmpty {
-      ctx.outLine("Deleted Containers:")
-      for c in deletedContainers { ctx.outLine(c) }
-      ctx.outLine("")
+    let all = flags.bool("all")
+    let filters = flags.all("filter")
+    if !flags.bool("force") && !ctx.confirm(pruneWarning(all: all, volumes: flags.bool("volumes"), filters: filters)) {
+      return 0
     }
-    total += containers["SpaceReclaimed"]?.doubleValue ?? 0
-    if flags.bool("volumes") {
-      let volumes = try client.json("POST", "/volumes/prune", query: filters)
-      let deleted = volumes["VolumesDeleted"]?.stringArray ?? []
-      if !deleted.isEmpty {
-        ctx.outLine("Deleted Volumes:")
-        for v in deleted { ctx.outLine(v) }
-        ctx.outLine("")
-      }
-      total += volumes["SpaceReclaimed"]?.doubleValue ?? 0
-    }
-    var imageFilters = flags.all("filter")
-    imageFilters.append("dangling=\(flags.bool("all") ? "false" : "true")")
-    let images = try client.json("POST", "/images/prune", query: try filtersQuery(imageFilters))
-    let deletedImages = images["ImagesDeleted"]?.arrayValue ?? []
-    if !deletedImages.isEmpty {
-      ctx.outLine("Deleted Images:")
-      for item in deletedImages {
-        if let u = item["Untagged"]?.stringValue { ctx.outLine("untagged: \(u)") }
-        if let d = item["Deleted"]?.stringValue { ctx.outLine("deleted: \(d)") }
-      }
-      ctx.outLine("")
-    }
-    total += images["SpaceReclaimed"]?.doubleValue ?? 0
-    ctx.outLine("Total reclaimed space: \(Units.humanSize(total))")
+    // docker's order: containers, networks, volumes, images, build cache.
+    var total = try Pruning.containers(ctx, filters: filters)
+    total += try Pruning.networks(ctx, filters: filters)
+    if flags.bool("volumes") { total += try Pruning.volumes(ctx, filters: filters) }
+    total += try Pruning.images(ctx, all: all, filters: filters)
+    total += try Pruning.buildCache(ctx, all: all, filters: filters)
+    Pruning.total(ctx, total)
     return 0
+  }
+
+  /// docker's warning for `system prune`, listing what the flags select.
+  static func pruneWarning(all: Bool, volumes: Bool, filters: [String]) -> String {
+    var text =
+      "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n"
+    if volumes { text += "  - all anonymous volumes not used by at least one container\n" }
+    text +=
+      all
+      ? "  - all images without at least one container associated to them\n  - all build cache\n"
+      : "  - all dangling images\n  - unused build cache\n"
+    if !filters.isEmpty {
+      text += "\n  Items to be pruned will be filtered with:\n"
+      for f in filters { text += "  - \(f)\n" }
+    }
+    return text + "\nAre you sure you want to continue?"
   }
 
   static let containerPrune = Command(
     CommandSpec(
       "container prune", usage: "[OPTIONS]", summary: "Remove all stopped containers",
       flags: [
-        .list("filter", nil, "Provide filter values (e.g. \"until=<timestamp>\")"),
+        .typed("filter", "filter", nil, "Provide filter values (e.g. \"until=<timestamp>\")"),
         .bool("force", "f", "Do not prompt for confirmation"),
       ], arguments: .none)
   ) { ctx, flags in
-    let result = try ctx.client().json("POST", "/containers/prune", query: try filtersQuery(flags.all("filter")))
-    let deleted = result["ContainersDeleted"]?.stringArray ?? []
-    if !deleted.isEmpty {
-      ctx.outLine("Deleted Containers:")
-      for c in deleted { ctx.outLine(c) }
-      ctx.outLine("")
+    if !flags.bool("force")
+      && !ctx.confirm("WARNING! This will remove all stopped containers.\nAre you sure you want to continue?")
+    {
+      return 0
     }
-    ctx.outLine("Total reclaimed space: \(Units.humanSize(result["SpaceReclaimed"]?.doubleValue ?? 0))")
+    Pruning.total(ctx, try Pruning.containers(ctx, filters: flags.all("filter")))
+    return 0
+  }
+
+  static let builderPrune = Command(
+    CommandSpec(
+      "builder prune", usage: "[OPTIONS]", summary: "Remove build cache",
+      flags: [
+        .bool("all", "a", "Remove all unused build cache, not just dangling ones"),
+        .typed("filter", "filter", nil, "Provide filter values (e.g. \"until=24h\")"),
+        .bool("force", "f", "Do not prompt for confirmation"),
+      ], arguments: .none)
+  ) { ctx, flags in
+    let warning =
+      flags.bool("all")
+      ? "WARNING! This will remove all build cache."
+      : "WARNING! This will remove all dangling build cache."
+    if !flags.bool("force") && !ctx.confirm(warning + " Are you sure you want to continue?") { return 0 }
+    Pruning.total(ctx, try Pruning.buildCache(ctx, all: flags.bool("all"), filters: flags.all("filter")))
     return 0
   }
 }

@@ -92,15 +92,13 @@ enum VolumeCommands {
       ], arguments: .none)
   ) { ctx, flags in
     var filters = flags.all("filter")
+    let warning =
+      flags.bool("all")
+      ? "WARNING! This will remove all local volumes not used by at least one container."
+      : "WARNING! This will remove anonymous local volumes not used by at least one container."
+    if !flags.bool("force") && !ctx.confirm(warning + "\nAre you sure you want to continue?") { return 0 }
     if flags.bool("all") { filters.append("all=true") }
-    let result = try ctx.client().json("POST", "/volumes/prune", query: try filtersQuery(filters))
-    let deleted = result["VolumesDeleted"]?.stringArray ?? []
-    if !deleted.isEmpty {
-      ctx.outLine("Deleted Volumes:")
-      for d in deleted { ctx.outLine(d) }
-      ctx.outLine("")
-    }
-    ctx.outLine("Total reclaimed space: \(Units.humanSize(result["SpaceReclaimed"]?.doubleValue ?? 0))")
+    Pruning.total(ctx, try Pruning.volumes(ctx, filters: filters))
     return 0
   }
 }

@@ -57,15 +57,18 @@ enum ContainerRunner {
 
   /// Attaches (hijacked), runs `start`, pumps the streams until the output ends.
   /// Returns after the session ends; the caller then reads the wait result.
+  /// Returns true when the user detached with the detach keys.
+  @discardableResult
   static func attachAndStream(
     _ ctx: CommandContext, id: String, tty: Bool, stdin: Bool, stdout: Bool, stderr: Bool, sigProxy: Bool,
-    beforeStart: () throws -> Void = {}, start: () throws -> Void
-  ) throws {
+    detachKeys: String? = nil, beforeStart: () throws -> Void = {}, start: () throws -> Void
+  ) throws -> Bool {
     let client = try ctx.client()
     var query: [(String, String)] = [("stream", "1")]
     if stdin { query.append(("stdin", "1")) }
     if stdout { query.append(("stdout", "1")) }
     if stderr { query.append(("stderr", "1")) }
+    if let detachKeys { query.append(("detachKeys", detachKeys)) }
     let (_, socket) = try client.hijack("POST", "/containers/\(pathEscape(id))/attach", query: query)
     defer { socket.close() }
     try beforeStart()
@@ -77,15 +80,29 @@ enum ContainerRunner {
       if let savedTerminal { Terminals.restore(ctx.io.stdin, savedTerminal) }
     }
     try start()
-    try pump(
+    return try pump(
       ctx, socket: socket, tty: tty, stdin: stdin, resizePath: tty ? "/containers/\(pathEscape(id))/resize" : nil,
-      killPath: sigProxy && !tty ? "/containers/\(pathEscape(id))/kill" : nil)
+      killPath: sigProxy && !tty ? "/containers/\(pathEscape(id))/kill" : nil, detachKeys: detachKeys)
+  }
+
+  /// The detach keys for this command: the flag, else the config's `detachKeys` (nil: the
+  /// daemon's default), as docker's CLI chooses them.
+  static func detachKeys(_ ctx: CommandContext, flag: String?) -> String? {
+    if let flag, !flag.isEmpty { return flag }
+    do {
+      if let keys = try ctx.loadConfig().detachKeys, !keys.isEmpty { return keys }
+    } catch {
+      ctx.errLine("WARNING: Error loading config file: \(describe(error))")
+    }
+    return nil
   }
 
   /// The poll loop with resize on SIGWINCH and signal forwarding.
+  @discardableResult
   static func pump(
-    _ ctx: CommandContext, socket: EngineConnection, tty: Bool, stdin: Bool, resizePath: String?, killPath: String?
-  ) throws {
+    _ ctx: CommandContext, socket: EngineConnection, tty: Bool, stdin: Bool, resizePath: String?, killPath: String?,
+    detachKeys: String? = nil
+  ) throws -> Bool {
     let client = try ctx.client()
     if let resizePath { resize(client, path: resizePath, fd: ctx.io.stdout) }
     var watched: [Int32] = []
@@ -104,6 +121,12 @@ enum ContainerRunner {
         _ = try? client.call("POST", killPath, query: [("signal", String(signal))])
       }
     }
-    try session.run()
+    if stdin && tty {
+      // An invalid sequence falls back to docker's default, as the docker CLI does.
+      session.detachKeys =
+        (try? DetachKeys.bytes(detachKeys ?? DetachKeys.defaultSequence))
+        ?? (try? DetachKeys.bytes(DetachKeys.defaultSequence))
+    }
+    return try session.run()
   }
 }
