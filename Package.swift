@@ -73,7 +73,7 @@ let package = Package(
     .target(
       name: "Daemon",
       dependencies: [
-        "EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups", "Runtime",
+        "EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups", "Runtime", "CBerth",
         .product(name: "Logging", package: "swift-log"),
       ]),
     .executableTarget(name: "berthd", dependencies: ["Daemon", "DaemonHTTP"]),

@@ -404,3 +404,4 @@ out:
 }
 
 int berth_malloc_trim(void) { return malloc_trim(0); }
+int berth_malloc_arena_max(int arenas) { return mallopt(M_ARENA_MAX, arenas); }

@@ -16,8 +16,8 @@ final class ClientConnection {
 
   let fd: Int32
   var mode = Mode.control
-  /// Whether this client's end (end of file, or a drop) ends the process's stdin under stdinOnce.
-  var endsStdinOnClose = true
+  /// Whether a hang-up (not a half-close) leaves the process's stdin open under stdinOnce.
+  var keepsStdinOnHangUp = false
   var input: [UInt8] = []
   var output: [UInt8] = []
   var inputClosed = false

@@ -73,25 +73,25 @@ public struct ShimClient: Sendable {
   public func shutdown() throws { try call(ShimRequest(op: .shutdown)) }
 
   /// Streams the process's output (and takes its stdin when `stdin`).
-  /// `keepStdinOnClose`: see `ShimRequest.keepStdinOnClose` (for a client that can detach).
+  /// `keepStdinOnHangUp`: see `ShimRequest.keepStdinOnHangUp` (for a client that can detach).
   public func attach(
-    stdin: Bool, stdout: Bool = true, stderr: Bool = true, execID: String? = nil, keepStdinOnClose: Bool = false
+    stdin: Bool, stdout: Bool = true, stderr: Bool = true, execID: String? = nil, keepStdinOnHangUp: Bool = false
   ) throws -> ShimAttachment {
     try stream(
       ShimRequest(
         op: .attach, execID: execID, stdin: stdin, stdout: stdout, stderr: stderr,
-        keepStdinOnClose: keepStdinOnClose ? true : nil))
+        keepStdinOnHangUp: keepStdinOnHangUp ? true : nil))
   }
 
   /// Starts an exec process (an OCI process JSON at `processPath`); the returned stream
   /// carries its output (and stdin when `stdin`). Its exit status: `wait(execID:)`.
-  public func exec(execID: String, processPath: String, terminal: Bool, stdin: Bool, keepStdinOnClose: Bool = false)
+  public func exec(execID: String, processPath: String, terminal: Bool, stdin: Bool, keepStdinOnHangUp: Bool = false)
     throws -> ShimAttachment
   {
     try stream(
       ShimRequest(
         op: .exec, execID: execID, stdin: stdin, processPath: processPath, terminal: terminal,
-        keepStdinOnClose: keepStdinOnClose ? true : nil))
+        keepStdinOnHangUp: keepStdinOnHangUp ? true : nil))
   }
 
   /// Blocks until the process has exited and its output is drained. For init, a shim

@@ -91,7 +91,9 @@ extension ShimDaemon {
     if revents & (POLLIN | POLLHUP | POLLERR) != 0 && !connection.inputClosed {
       switch ShimSocket.readAvailable(connection.fd) {
       case .data(let bytes): received(bytes, from: connection)
-      case .endOfFile: stdinEnded(connection)
+      // Both ways shut at once (POLLHUP with the end of file): the client went without
+      // ending stdin first — berthd's detach.
+      case .endOfFile: stdinEnded(connection, hungUp: revents & POLLHUP != 0)
       case .wouldBlock: break
       }
     }

@@ -56,14 +56,14 @@ extension ShimDaemon {
       connection.mode = .attached(
         key: key, stdin: request.stdin == true && process.stdinFD >= 0, stdout: request.stdout ?? true,
         stderr: request.stderr ?? true)
-      connection.endsStdinOnClose = !(request.keepStdinOnClose ?? false)
+      connection.keepsStdinOnHangUp = request.keepStdinOnHangUp ?? false
       return process.response()
     case .exec:
       let process = try exec(request)
       connection.mode = .attached(
         key: process.key, stdin: process.stdinFD >= 0, stdout: request.stdout ?? true,
         stderr: request.stderr ?? true)
-      connection.endsStdinOnClose = !(request.keepStdinOnClose ?? false)
+      connection.keepsStdinOnHangUp = request.keepStdinOnHangUp ?? false
       return process.response()
     case .resize:
       let process = try lookUp(key)

@@ -260,13 +260,16 @@ final class ShimDaemon {
   func drop(_ connection: ClientConnection) {
     guard let index = connections.firstIndex(where: { $0 === connection }) else { return }
     connections.remove(at: index)
-    if !connection.inputClosed { stdinEnded(connection) }
+    if !connection.inputClosed { stdinEnded(connection, hungUp: true) }
     FD.close(connection.fd)
   }
 
-  func stdinEnded(_ connection: ClientConnection) {
+  /// `hungUp`: the connection ended both ways at once rather than with its write side
+  /// first; a client attached with `keepStdinOnHangUp` (berthd, which can detach) leaves
+  /// stdin open then.
+  func stdinEnded(_ connection: ClientConnection, hungUp: Bool) {
     connection.inputClosed = true
-    guard connection.endsStdinOnClose, case .attached(let key, true, _, _) = connection.mode,
+    guard !(hungUp && connection.keepsStdinOnHangUp), case .attached(let key, true, _, _) = connection.mode,
       let process = processes[key], process.stdinOnce
     else { return }
     process.requestCloseStdin()

@@ -82,14 +82,15 @@ public struct ShimRequest: Codable, Sendable, Equatable {
   /// `exec`: an OCI process JSON file (runc's `exec --process`).
   public var processPath: String?
   public var terminal: Bool?
-  /// `attach`/`exec` with stdin: the connection's end does not end the process's stdin;
-  /// the client sends `closeStdin` when its stdin really ended (not when it detached).
-  public var keepStdinOnClose: Bool?
+  /// `attach`/`exec` with stdin: the end of the client's stdin is a half-close (shutdown
+  /// of its write side); a hang-up (both ways at once) is a detach and leaves the
+  /// process's stdin open, under stdinOnce too.
+  public var keepStdinOnHangUp: Bool?
 
   public init(
     op: ShimOperation, execID: String? = nil, stdin: Bool? = nil, stdout: Bool? = nil, stderr: Bool? = nil,
     rows: UInt16? = nil, cols: UInt16? = nil, processPath: String? = nil, terminal: Bool? = nil,
-    keepStdinOnClose: Bool? = nil
+    keepStdinOnHangUp: Bool? = nil
   ) {
     self.op = op
     self.execID = execID
@@ -100,7 +101,7 @@ public struct ShimRequest: Codable, Sendable, Equatable {
     self.cols = cols
     self.processPath = processPath
     self.terminal = terminal
-    self.keepStdinOnClose = keepStdinOnClose
+    self.keepStdinOnHangUp = keepStdinOnHangUp
   }
 }
 

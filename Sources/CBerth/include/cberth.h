@@ -44,6 +44,9 @@ int berth_memfd_create(const char *name, unsigned int flags);
 
 /// glibc's malloc_trim(0): returns free heap memory to the kernel.
 int berth_malloc_trim(void);
+/// mallopt(M_ARENA_MAX, arenas): at most that many malloc arenas (glibc makes up to 8 per
+/// core, one per thread that allocates at once, and keeps what each held).
+int berth_malloc_arena_max(int arenas);
 /// seccomp(SECCOMP_SET_MODE_FILTER, flags, {count, filter}): installs a classic BPF
 /// program (`count` struct sock_filter of 8 bytes each) on the calling thread.
 int berth_seccomp_set_filter(unsigned int flags, const void *filter, unsigned short count);

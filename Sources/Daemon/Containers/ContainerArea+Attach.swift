@@ -31,10 +31,10 @@ extension ContainerArea {
       let attachment: ShimAttachment
       do {
         attachment = try await BlockingPool.shared.run {
-          // The shim does not end stdin when this connection ends: a detach must leave it
-          // open (dockerd too); a real end of the client's stdin is sent below.
+          // A detach hangs up without a half-close first: the shim leaves stdin open then
+          // (dockerd too); the end of the client's stdin is a half-close, below.
           try client.attach(
-            stdin: options.stdin, stdout: options.stdout, stderr: options.stderr, keepStdinOnClose: options.stdin)
+            stdin: options.stdin, stdout: options.stdout, stderr: options.stderr, keepStdinOnHangUp: options.stdin)
         }
       } catch {
         // Start waits for this attacher only until it has connected or failed.
@@ -45,7 +45,6 @@ extension ContainerArea {
       if awaitedByStart { attacherSettled(id) }
       let tty = attachment.terminal
       let detach = try DetachKeys(options.detachKeys)
-      let stdinOnce = record.settings.stdinOnce
       let input: Task<Void, Never>? =
         options.stdin
         ? Task {
@@ -64,14 +63,6 @@ extension ContainerArea {
               // The client leaves; the container goes on (its stdin is not closed).
               attachment.shutdown()
               return
-            }
-          }
-          // The client's stdin ended: under stdinOnce the container's stdin ends too.
-          if stdinOnce {
-            do {
-              try await BlockingPool.shared.run { try client.closeStdin() }
-            } catch {
-              DaemonLog.engine.debug("attach \(id): closing stdin: \(error)")
             }
           }
           attachment.closeWrite()

@@ -309,7 +309,7 @@ extension ContainerArea {
         // As dockerd, a SIGKILL returns once the exit is recorded; other signals at once.
         let exit = Self.isSIGKILL(sig) ? awaitNextExit(record.id) : nil
         let rt = try runtime(for: record)
-        try await BlockingPool.shared.run { try rt.check(["kill", record.id, sig]) }
+        try await BlockingPool.shared.run { try rt.checkRunning(["kill", record.id, sig], pid: record.state.pid, id: record.id) }
         emit("kill", record, ["signal": sig])
         return exit
       }

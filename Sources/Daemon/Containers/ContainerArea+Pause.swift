@@ -19,7 +19,7 @@ extension ContainerArea {
       guard r.state.status != .paused else { throw EngineError.conflict("Container \(r.id) is already paused") }
       guard r.state.status == .running else { throw EngineError.conflict("Container \(r.id) is not running") }
       let rt = try runtime(for: r)
-      try await BlockingPool.shared.run { try rt.check(["pause", r.id]) }
+      try await BlockingPool.shared.run { try rt.checkRunning(["pause", r.id], pid: r.state.pid, id: r.id) }
       try containers.update(r.id) { $0.state.status = .paused }
       emit("pause", r)
     }
@@ -31,7 +31,7 @@ extension ContainerArea {
       let r = try record(ref)
       guard r.state.status == .paused else { throw EngineError.conflict("Container \(r.id) is not paused") }
       let rt = try runtime(for: r)
-      try await BlockingPool.shared.run { try rt.check(["resume", r.id]) }
+      try await BlockingPool.shared.run { try rt.checkRunning(["resume", r.id], pid: r.state.pid, id: r.id) }
       try containers.update(r.id) { if $0.state.status == .paused { $0.state.status = .running } }
       emit("unpause", r)
     }

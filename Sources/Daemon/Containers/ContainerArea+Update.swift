@@ -52,7 +52,14 @@ extension ContainerArea {
         oci.devices = nil
         let json = Array(try JSONEncoder().encode(oci))
         let rt = try runtime(for: r)
-        try await BlockingPool.shared.run { try rt.check(["update", "--resources", "-", r.id], stdin: json) }
+        do {
+          try await BlockingPool.shared.run {
+            try rt.checkRunning(["update", "--resources", "-", r.id], pid: r.state.pid, id: r.id, stdin: json)
+          }
+        } catch let e as DaemonError where e.kind == .conflict {
+          // It has just exited: the new limits apply from its next start, as for a stopped one.
+          DaemonLog.engine.debug("update of \(r.id): not applied live, the container has exited")
+        }
       }
       try containers.update(r.id) {
         $0.settings.resources = res

@@ -94,7 +94,7 @@ extension ExecArea {
           try Files.writeAtomically(processPath, Array(try enc.encode(process)), durable: false)
           return try client.exec(
             execID: ExecArea.shimExecID(id), processPath: processPath, terminal: tty, stdin: wantStdin,
-            keepStdinOnClose: wantStdin)
+            keepStdinOnHangUp: wantStdin)
         }
       } catch {
         execs[id]?.exitCode = 126
@@ -137,12 +137,6 @@ extension ExecArea {
               attachment.shutdown()
               return
             }
-          }
-          // The client's stdin ended: so does the exec's (execs are stdinOnce, as dockerd's).
-          do {
-            try await BlockingPool.shared.run { try client.closeStdin(execID: ExecArea.shimExecID(id)) }
-          } catch {
-            DaemonLog.engine.debug("exec \(id): closing stdin: \(error)")
           }
           attachment.closeWrite()
         } : nil

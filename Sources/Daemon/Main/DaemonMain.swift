@@ -32,6 +32,7 @@ public enum DaemonMain {
     // A client or a pipe that goes away must be an EPIPE, never a dead daemon.
     signal(SIGPIPE, SIG_IGN)
     DaemonLog.bootstrap(level: options.logLevel, format: options.logFormat)
+    HeapTrimmer.start()
     guard let runtime = locate("berth-runtime"), let shim = locate("berth-shim") else {
       DaemonLog.engine.error("berth-runtime and berth-shim must be next to berthd or in PATH")
       return 1

@@ -64,8 +64,21 @@ struct RuntimeCommand: Sendable {
   func check(_ args: [String], stdin: [UInt8]? = nil) throws -> Result {
     let r = try run(args, stdin: stdin)
     guard r.status == 0 else {
-      throw DaemonError.system("berth-runtime \(args.first ?? ""): \(r.stderrText)")
+      let name = binary.split(separator: "/").last.map(String.init) ?? binary
+      throw DaemonError.system("\(name) \(args.first ?? ""): \(r.stderrText)")
     }
     return r
+  }
+
+  /// `check` on a running container whose init is `pid`: when the runtime fails because
+  /// the process has just exited (its exit not recorded yet), dockerd's 409 instead of a 500.
+  func checkRunning(_ args: [String], pid: Int32, id: String, stdin: [UInt8]? = nil) throws -> Result {
+    do {
+      return try check(args, stdin: stdin)
+    } catch {
+      let state = Processes.stateLetter(pid)
+      guard pid <= 0 || state == nil || state == "Z" else { throw error }
+      throw DaemonError.conflict("Container \(id) is not running")
+    }
   }
 }

@@ -91,6 +91,8 @@ struct Router: Sendable {
       try await volumeRoute(request, r)
     case "commit":
       try await commitRoute(request, r)
+    case "build":
+      try await buildRoute(request, r)
     case "swarm", "services", "nodes", "tasks", "secrets", "configs", "plugins":
       try await outsideASwarmRoute(request, r)
     default:
