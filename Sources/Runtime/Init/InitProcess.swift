@@ -69,6 +69,9 @@ public enum InitProcess {
     let newPIDNamespace = flags & NamespaceKind.pid.cloneFlag != 0
     if newPIDNamespace { flags &= ~NamespaceKind.pid.cloneFlag }
     if flags != 0 { try Namespaces.unshare(flags) }
+    // A network namespace made here has only `lo`, down; runc brings it up (a joined
+    // one is its maker's to set up).
+    if config.newNamespaceFlags & NamespaceKind.network.cloneFlag != 0 { try NetworkLinks.bringUp("lo") }
     PhaseTrace.mark("init: namespaces made")
     let child = try selfPlacement.fork(newPIDNamespace: newPIDNamespace)
     if child == 0 {

@@ -1,0 +1,68 @@
+import Glibc
+import LinuxOS
+import OCI
+
+/// The checks runc makes on a spec before it starts anything, with runc's messages:
+/// settings that need a namespace the spec neither makes nor joins are refused
+/// instead of silently changing the host.
+enum SpecValidation {
+  static func validate(_ spec: Spec) throws {
+    let namespaces = spec.linux?.namespaces ?? []
+    let listed = Set(namespaces.map(\.type))
+    let linux = spec.linux
+    if let name = linux?.rootfsPropagation, !name.isEmpty, MountOptions.propagationTable[name] == nil {
+      throw RuntimeError("rootfsPropagation=\(name) is not supported")
+    }
+    if !listed.contains(NamespaceKind.mount.rawValue),
+      !(linux?.maskedPaths ?? []).isEmpty || !(linux?.readonlyPaths ?? []).isEmpty
+    {
+      throw RuntimeError("unable to restrict sys entries without a private MNT namespace")
+    }
+    if let hostname = spec.hostname, !hostname.isEmpty, !listed.contains(NamespaceKind.uts.rawValue) {
+      throw RuntimeError("unable to set hostname without a private UTS namespace")
+    }
+    let networkPath = namespaces.first { $0.type == NamespaceKind.network.rawValue }.map { $0.path ?? "" }
+    for key in (linux?.sysctl ?? [:]).keys.sorted() {
+      try validateSysctl(key, listed: listed, networkPath: networkPath)
+    }
+  }
+
+  /// The IPC sysctls the kernel keeps per IPC namespace.
+  static let ipcSysctls: Set<String> = [
+    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax",
+    "kernel.shmmni", "kernel.shm_rmid_forced",
+  ]
+
+  /// `networkPath`: nil without a network namespace, "" for a new one.
+  static func validateSysctl(_ key: String, listed: Set<String>, networkPath: String?) throws {
+    if ipcSysctls.contains(key) || key.hasPrefix("fs.mqueue.") {
+      guard listed.contains(NamespaceKind.ipc.rawValue) else {
+        throw RuntimeError("sysctl \"\(key)\" is not allowed in the hosts ipc namespace")
+      }
+      return
+    }
+    if key.hasPrefix("net.") {
+      guard let networkPath else { throw RuntimeError("sysctl \"\(key)\" not allowed in host network namespace") }
+      if !networkPath.isEmpty, try isCurrentNetworkNamespace(networkPath) {
+        throw RuntimeError("sysctl \"\(key)\" not allowed in host network namespace")
+      }
+      return
+    }
+    if listed.contains(NamespaceKind.uts.rawValue) {
+      if key == "kernel.domainname" { return }
+      if key == "kernel.hostname" {
+        throw RuntimeError("sysctl \"\(key)\" is not allowed as it conflicts with the OCI \"hostname\" field")
+      }
+    }
+    throw RuntimeError("sysctl \"\(key)\" is not in a separate kernel namespace")
+  }
+
+  /// Whether `path` names this process's network namespace ("host" meaning the caller's).
+  static func isCurrentNetworkNamespace(_ path: String) throws -> Bool {
+    var joined = stat()
+    var current = stat()
+    try sys("stat", path) { stat(path, &joined) }
+    try sys("stat", "/proc/self/ns/net") { stat("/proc/self/ns/net", &current) }
+    return joined.st_dev == current.st_dev && joined.st_ino == current.st_ino
+  }
+}
