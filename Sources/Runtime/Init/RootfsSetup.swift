@@ -40,6 +40,8 @@ struct RootfsSetup {
     PhaseTrace.mark("rootfs: devices and hooks")
     try enterRoot(mode)
     PhaseTrace.mark("rootfs: pivoted")
+    // A missing cwd is made, inside the new root and before it turns read-only, as runc does.
+    try WorkingDirectory.create(config.process.cwd)
     // `SpecValidation` refused a hostname without a UTS namespace, made or joined.
     if let hostname = spec.hostname, !hostname.isEmpty { try ProcessAttributes.setHostname(hostname) }
     if hasUTSNamespace, let domain = spec.domainname, !domain.isEmpty { try ProcessAttributes.setDomainname(domain) }
@@ -125,7 +127,15 @@ struct RootfsSetup {
     return flags
   }
 
+  /// Read-only paths first, then masked ones, in runc's order (the mount table reads the same).
   func maskPaths() throws {
+    for path in spec.linux?.readonlyPaths ?? [] {
+      guard Files.exists(path) else { continue }
+      try Mounts.mount(source: path, target: path, type: nil, flags: MountFlag.bind | MountFlag.recursive)
+      try Mounts.mount(
+        source: "", target: path, type: nil,
+        flags: MountFlag.bind | MountFlag.remount | MountFlag.readOnly | MountFlag.recursive | lockedFlags(of: path))
+    }
     for path in spec.linux?.maskedPaths ?? [] {
       var st = stat()
       guard lstat(path, &st) == 0 else { continue }
@@ -134,13 +144,6 @@ struct RootfsSetup {
       } else {
         try Mounts.mount(source: "/dev/null", target: path, type: nil, flags: MountFlag.bind)
       }
-    }
-    for path in spec.linux?.readonlyPaths ?? [] {
-      guard Files.exists(path) else { continue }
-      try Mounts.mount(source: path, target: path, type: nil, flags: MountFlag.bind | MountFlag.recursive)
-      try Mounts.mount(
-        source: "", target: path, type: nil,
-        flags: MountFlag.bind | MountFlag.remount | MountFlag.readOnly | MountFlag.recursive | lockedFlags(of: path))
     }
   }
 
