@@ -6,7 +6,11 @@ enum WorkingDirectory {
   /// Makes a missing cwd (mode 0755), called with the container's root in place.
   static func create(_ cwd: String) throws {
     guard cwd.hasPrefix("/"), !Files.isDirectory(cwd) else { return }
-    try Files.makeDirectories(cwd, mode: 0o755)
+    do {
+      try Files.makeDirectories(cwd, mode: 0o755)
+    } catch {
+      throw RuntimeError("making cwd (\"\(cwd)\") set in config.json failed: \(error)")
+    }
   }
 
   static func enter(_ cwd: String) throws {
