@@ -15,5 +15,4 @@ struct NetworkLinksTests {
       try NetworkLinks.bringUp("berth-nope0")
     }
   }
-
 }
