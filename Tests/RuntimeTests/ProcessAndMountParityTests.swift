@@ -29,6 +29,14 @@ struct ProcessAndMountParityTests {
     #expect(berth.stdout.hasPrefix("/proc/bus\n"), "\(berth.stdout)")
   }
 
+  /// The v1 hierarchies under /sys/fs/cgroup, in creation order: the host's mount order.
+  @Test func cgroupHierarchiesAreMountedInTheHostsOrder() throws {
+    let (berth, runc) = try both("awk '$5 ~ /^\\/sys\\/fs\\/cgroup/ {print $5}' /proc/self/mountinfo")
+    #expect(berth.status == 0, "\(berth.stderr)")
+    #expect(berth.stdout == runc.stdout)
+    #expect(berth.stdout.hasPrefix("/sys/fs/cgroup\n"), "\(berth.stdout)")
+  }
+
   /// Propagation options on the spec's own mounts (these matched runc already).
   @Test func mountPropagationOptionsMatch() throws {
     let source = FileManager.default.temporaryDirectory.appendingPathComponent("berth-prop-\(UUID().uuidString)").path
