@@ -29,6 +29,16 @@ struct ProcessAndMountParityTests {
     #expect(berth.stdout.hasPrefix("/proc/bus\n"), "\(berth.stdout)")
   }
 
+  /// The whole mount table, in order, with options and propagation (peer groups dropped).
+  @Test func theMountTableMatchesInOrder() throws {
+    let script =
+      "awk '{printf \"%s %s\", $5, $6; for (i = 7; $i != \"-\"; i++) printf \" %s\", $i; print \"\"}'"
+      + " /proc/self/mountinfo | sed 's/:[0-9]*//g'"
+    let (berth, runc) = try both(script)
+    #expect(berth.status == 0, "\(berth.stderr)")
+    #expect(berth.stdout == runc.stdout)
+  }
+
   /// The v1 hierarchies under /sys/fs/cgroup, in creation order: the host's mount order.
   @Test func cgroupHierarchiesAreMountedInTheHostsOrder() throws {
     let (berth, runc) = try both("awk '$5 ~ /^\\/sys\\/fs\\/cgroup/ {print $5}' /proc/self/mountinfo")
