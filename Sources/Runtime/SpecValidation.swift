@@ -18,6 +18,14 @@ enum SpecValidation {
     {
       throw RuntimeError("unable to restrict sys entries without a private MNT namespace")
     }
+    // berth-runtime has no SELinux support: a label it cannot apply is refused, as runc
+    // refuses it on a host without SELinux, rather than ignored.
+    if let label = spec.process?.selinuxLabel, !label.isEmpty {
+      throw RuntimeError("selinux label is specified in config, but selinux is disabled or not supported")
+    }
+    if let label = linux?.mountLabel, !label.isEmpty {
+      throw RuntimeError("mount label is specified in config, but selinux is disabled or not supported")
+    }
     if let hostname = spec.hostname, !hostname.isEmpty, !listed.contains(NamespaceKind.uts.rawValue) {
       throw RuntimeError("unable to set hostname without a private UTS namespace")
     }

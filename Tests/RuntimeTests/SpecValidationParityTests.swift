@@ -56,6 +56,43 @@ struct SpecValidationParityTests {
     }
   }
 
+  static var hostHasNoSELinux: Bool { !FileManager.default.fileExists(atPath: "/sys/fs/selinux/enforce") }
+  static var hostHasNoAppArmor: Bool { !FileManager.default.fileExists(atPath: "/sys/kernel/security/apparmor") }
+
+  @Test(.enabled(if: hostHasNoSELinux, "runc applies the label where SELinux is on"))
+  func anSELinuxLabelIsNotIgnored() throws {
+    try bothRefuse("selinux label is specified in config, but selinux is disabled or not supported") {
+      $0.spec.process?.selinuxLabel = "system_u:system_r:container_t:s0"
+    }
+  }
+
+  /// runc fails at the mount (a context= option the kernel refuses); berth-runtime at create.
+  @Test(.enabled(if: hostHasNoSELinux, "runc applies the label where SELinux is on"))
+  func aMountLabelIsNotIgnored() throws {
+    let bundle = try TestBundle(name: "validation")
+    defer { bundle.cleanup() }
+    bundle.spec.linux?.mountLabel = "system_u:object_r:container_file_t:s0"
+    try bundle.write(args: ["true"])
+    let (berth, runc) = try Parity.run(bundle)
+    #expect(berth.status != 0)
+    #expect(runc.status != 0)
+    #expect(berth.stderr.contains("mount label is specified in config"), "\(berth.stderr)")
+  }
+
+  /// Without AppArmor the profile cannot be set: both fail rather than run unconfined.
+  @Test(.enabled(if: hostHasNoAppArmor, "the profile would apply where AppArmor is on"))
+  func anAppArmorProfileIsNotIgnored() throws {
+    let bundle = try TestBundle(name: "validation")
+    defer { bundle.cleanup() }
+    bundle.spec.process?.apparmorProfile = "docker-default"
+    try bundle.write(args: ["true"])
+    let (berth, runc) = try Parity.run(bundle)
+    #expect(berth.status != 0)
+    #expect(runc.status != 0)
+    #expect(berth.stderr.contains("unable to apply apparmor profile"), "\(berth.stderr)")
+    #expect(runc.stderr.contains("unable to apply apparmor profile"), "\(runc.stderr)")
+  }
+
   @Test func namespacedSysctlsAreWrittenLikeRunc() throws {
     let bundle = try TestBundle(name: "validation")
     defer { bundle.cleanup() }

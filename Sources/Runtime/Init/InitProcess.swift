@@ -128,6 +128,7 @@ public enum InitProcess {
       try rootfs.prepare()
     }
     PhaseTrace.mark("init: rootfs ready")
+    if let profile = process.apparmorProfile, !profile.isEmpty { try AppArmor.confineOnExec(to: profile) }
     try placement.pass()
     PhaseTrace.mark("init: placed")
     if process.terminal == true {
