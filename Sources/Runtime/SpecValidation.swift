@@ -26,6 +26,14 @@ enum SpecValidation {
     if let label = linux?.mountLabel, !label.isEmpty {
       throw RuntimeError("mount label is specified in config, but selinux is disabled or not supported")
     }
+    // pivot_root in the caller's own mount namespace would move the root of every host
+    // process in it (runc does just that): without a mount namespace is what was meant.
+    if let path = namespaces.first(where: { $0.type == NamespaceKind.mount.rawValue })?.path, !path.isEmpty,
+      try isCurrentNamespace(path, kind: .mount)
+    {
+      throw RuntimeError(
+        "mount namespace \(path) is the runtime's own: leave \"mount\" out of linux.namespaces to use it")
+    }
     if let hostname = spec.hostname, !hostname.isEmpty, !listed.contains(NamespaceKind.uts.rawValue) {
       throw RuntimeError("unable to set hostname without a private UTS namespace")
     }
@@ -51,7 +59,7 @@ enum SpecValidation {
     }
     if key.hasPrefix("net.") {
       guard let networkPath else { throw RuntimeError("sysctl \"\(key)\" not allowed in host network namespace") }
-      if !networkPath.isEmpty, try isCurrentNetworkNamespace(networkPath) {
+      if !networkPath.isEmpty, try isCurrentNamespace(networkPath, kind: .network) {
         throw RuntimeError("sysctl \"\(key)\" not allowed in host network namespace")
       }
       return
@@ -65,12 +73,13 @@ enum SpecValidation {
     throw RuntimeError("sysctl \"\(key)\" is not in a separate kernel namespace")
   }
 
-  /// Whether `path` names this process's network namespace ("host" meaning the caller's).
-  static func isCurrentNetworkNamespace(_ path: String) throws -> Bool {
+  /// Whether `path` names this process's namespace of `kind` ("host" meaning the caller's).
+  static func isCurrentNamespace(_ path: String, kind: NamespaceKind) throws -> Bool {
     var joined = stat()
     var current = stat()
+    let own = "/proc/self/ns/\(kind.procName)"
     try sys("stat", path) { stat(path, &joined) }
-    try sys("stat", "/proc/self/ns/net") { stat("/proc/self/ns/net", &current) }
+    try sys("stat", own) { stat(own, &current) }
     return joined.st_dev == current.st_dev && joined.st_ino == current.st_ino
   }
 }

@@ -56,6 +56,23 @@ struct MountNamespaceParityTests {
     for (id, fields) in Parity.propagation(after) where old[id] != nil { #expect(old[id] == fields, "mount \(id)") }
   }
 
+  /// The runtime's own mount namespace "joined" by path: runc would pivot_root the host
+  /// (it is not run here); berth-runtime refuses before anything is mounted.
+  @Test func theRuntimesOwnMountNamespaceByPathIsRefused() throws {
+    let bundle = try TestBundle(name: "ownns")
+    defer { bundle.cleanup() }
+    let namespaces = bundle.spec.linux?.namespaces ?? []
+    bundle.spec.linux?.namespaces = namespaces.map {
+      $0.type == "mount" ? Namespace(type: "mount", path: "/proc/self/ns/mnt") : $0
+    }
+    try bundle.write(args: ["true"])
+    let berth = try Fixtures.runtime(
+      ["run", TestBundle.uniqueID("ownns")], root: bundle.stateRoot, cwd: bundle.directory)
+    #expect(berth.status != 0)
+    #expect(berth.stderr.contains("is the runtime's own"), "\(berth.stderr)")
+    #expect(try Parity.mounts(under: bundle.directory).isEmpty)
+  }
+
   /// A mount namespace joined by path: both pivot_root in it. Each runtime gets its own
   /// (a pivot_root changes the root of every process of the namespace, the holder's too).
   @Test func mountNamespaceJoinedByPath() throws {
