@@ -58,6 +58,10 @@ public enum ProcessAttributes {
 
   public static func setOOMScoreAdj(pid: pid_t = 0, _ value: Int) throws {
     let path = pid == 0 ? "/proc/self/oom_score_adj" : "/proc/\(pid)/oom_score_adj"
-    try Files.writeKernelFile(path, String(value))
+    do {
+      try Files.writeKernelFile(path, String(value))
+    } catch let error as SystemError {
+      throw SystemError("write", errno: error.errno, "\(path) (\(value))")
+    }
   }
 }

@@ -42,6 +42,7 @@ public struct Runtime: Sendable {
     let rootfs = BundlePath.realPath(rootPath.hasPrefix("/") ? rootPath : "\(bundle)/\(rootPath)")
     guard Files.isDirectory(rootfs) else { throw RuntimeError("rootfs (\(rootfs)) does not exist") }
     let plan = try NamespacePlan(spec.linux?.namespaces ?? [])
+    try SpecValidation.validate(spec)
     PhaseTrace.mark("spec loaded")
 
     try Files.makeDirectories(store.root, mode: 0o711)

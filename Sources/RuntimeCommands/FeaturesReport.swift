@@ -22,7 +22,7 @@ struct FeaturesReport: Encodable {
     var capabilities: [String]
     var cgroup = Cgroup()
     var seccomp: SeccompFeatures
-    var apparmor = Enabled(enabled: false)
+    var apparmor = Enabled(enabled: true)
     var selinux = Enabled(enabled: false)
   }
 

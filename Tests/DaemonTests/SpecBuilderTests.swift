@@ -474,6 +474,13 @@ enum SeccompDefaults {
     #expect(spec.hostname == String(id.prefix(12)))
   }
 
+  /// Runtimes (runc, berth-runtime) refuse a hostname without a UTS namespace.
+  @Test func hostUTSHasNoHostname() throws {
+    let spec = try build(settings { $0.utsMode = "host" })
+    #expect(!types(spec).contains("uts"))
+    #expect(spec.hostname == nil)
+  }
+
   @Test func noneAndHostAndContainer() throws {
     #expect(types(try build(settings { $0.networkMode = "none" })).contains("network"))
     #expect(!types(try build(settings { $0.networkMode = "host" })).contains("network"))

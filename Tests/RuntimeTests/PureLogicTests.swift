@@ -49,3 +49,22 @@ struct ContainerIDTests {
     #expect(throws: Never.self) { try ContainerID.validate(".seccomp2") }
   }
 }
+
+struct CgroupMountOrderTests {
+  @Test func hierarchiesFollowTheHostsMountOrderNotTheirNames() {
+    let points = [
+      "/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup/memory", "/sys/fs/cgroup/blkio", "/sys/fs/cgroup/unified",
+    ]
+    let paths = [
+      "blkio": "/sys/fs/cgroup/blkio/c", "cpu": "/sys/fs/cgroup/cpu,cpuacct/c",
+      "cpuacct": "/sys/fs/cgroup/cpu,cpuacct/c",
+      "memory": "/sys/fs/cgroup/memory/c", "unified": "/sys/fs/cgroup/unified/c", "rdma": "/elsewhere/c",
+    ]
+    let order = CgroupMounts.hierarchies(paths, mountPoints: points).map(\.1)
+    #expect(
+      order == [
+        "/sys/fs/cgroup/cpu,cpuacct/c", "/sys/fs/cgroup/cpu,cpuacct/c", "/sys/fs/cgroup/memory/c",
+        "/sys/fs/cgroup/blkio/c",
+      ])
+  }
+}

@@ -90,7 +90,8 @@ public enum SpecBuilder {
     return Spec(
       ociVersion: "1.1.0", process: process,
       root: Root(path: context.rootfs, readonly: s.readonlyRootfs ? true : nil),
-      hostname: s.hostname ?? String(context.id.prefix(12)),
+      // With the host's UTS namespace there is no hostname to set (runtimes refuse one, as dockerd knows).
+      hostname: s.utsMode == "host" ? nil : s.hostname ?? String(context.id.prefix(12)),
       domainname: s.domainname.flatMap { $0.isEmpty ? nil : $0 },
       mounts: try mounts(s, context: context) + initMounts(initProgram), linux: linux)
   }

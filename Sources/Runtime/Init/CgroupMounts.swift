@@ -24,8 +24,7 @@ enum CgroupMounts {
     let mountPoints =
       config.cgroupMountPoints ?? cgroupMountPoints(mountInfo: (try? Files.readString("/proc/self/mountinfo")) ?? "")
     // As runc on hybrid hosts: only the v1 hierarchies; the tmpfs itself stays writable.
-    for (controller, path) in config.cgroup.paths.sorted(by: { $0.key < $1.key }) where controller != "unified" {
-      guard let mountPoint = hierarchyMountPoint(containing: path, mountPoints: mountPoints) else { continue }
+    for (mountPoint, path) in hierarchies(config.cgroup.paths, mountPoints: mountPoints) {
       let name = String(mountPoint.split(separator: "/").last ?? "")
       let target = destination + "/" + name
       // One mkdir, not exists + mkdir -p (3 calls): this runs per hierarchy on every start.
@@ -54,6 +53,22 @@ enum CgroupMounts {
     MountInfoEntry.lines(mountInfo).compactMap { line in
       guard let entry = MountInfoEntry(line: line), entry.fsType.hasPrefix("cgroup") else { return nil }
       return entry.mountPoint
+    }
+  }
+
+  /// Each v1 controller's cgroup with the mount point of its hierarchy, in the host's
+  /// mount order (runc's: the container's mount table lists them alike).
+  static func hierarchies(_ paths: [String: String], mountPoints: [String]) -> [(String, String)] {
+    let found = paths.sorted(by: { $0.key < $1.key }).compactMap { controller, path -> (Int, String, String)? in
+      guard controller != "unified",
+        let point = hierarchyMountPoint(containing: path, mountPoints: mountPoints),
+        let index = mountPoints.firstIndex(of: point)
+      else { return nil }
+      return (index, point, path)
+    }
+    // A stable sort: co-mounted controllers keep their name order.
+    return found.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map {
+      ($0.element.1, $0.element.2)
     }
   }
 

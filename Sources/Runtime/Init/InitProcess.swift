@@ -69,6 +69,9 @@ public enum InitProcess {
     let newPIDNamespace = flags & NamespaceKind.pid.cloneFlag != 0
     if newPIDNamespace { flags &= ~NamespaceKind.pid.cloneFlag }
     if flags != 0 { try Namespaces.unshare(flags) }
+    // A network namespace made here has only `lo`, down; runc brings it up (a joined
+    // one is its maker's to set up).
+    if config.newNamespaceFlags & NamespaceKind.network.cloneFlag != 0 { try NetworkLinks.bringUp("lo") }
     PhaseTrace.mark("init: namespaces made")
     let child = try selfPlacement.fork(newPIDNamespace: newPIDNamespace)
     if child == 0 {
@@ -125,6 +128,7 @@ public enum InitProcess {
       try rootfs.prepare()
     }
     PhaseTrace.mark("init: rootfs ready")
+    if let profile = process.apparmorProfile, !profile.isEmpty { try AppArmor.confineOnExec(to: profile) }
     try placement.pass()
     PhaseTrace.mark("init: placed")
     if process.terminal == true {

@@ -3,9 +3,10 @@ import Glibc
 import LinuxOS
 import OCI
 
-/// Builds the container's filesystem view inside its new mount namespace:
-/// propagation, the spec's mounts, devices, createContainer hooks, pivot_root,
-/// then masked and read-only paths and the read-only root.
+/// Builds the container's filesystem view, in its own mount namespace (new or joined)
+/// or the host's: propagation, the spec's mounts, devices, createContainer hooks,
+/// pivot_root (chroot in the host's), then masked and read-only paths and the
+/// read-only root.
 struct RootfsSetup {
   let config: InitConfig
   let hookState: ContainerState
@@ -13,17 +14,14 @@ struct RootfsSetup {
   var spec: Spec { config.spec }
   var rootfs: String { config.rootfs }
   var inUserNamespace: Bool { config.userNamespace != .none }
+  var hasUTSNamespace: Bool {
+    config.newNamespaceFlags & NamespaceKind.uts.cloneFlag != 0
+      || config.joinNamespaces.contains { $0.type == NamespaceKind.uts.rawValue }
+  }
 
   func prepare() throws {
-    guard config.newNamespaceFlags & NamespaceKind.mount.cloneFlag != 0 else {
-      throw RuntimeError("a new mount namespace is required to set up the container's root filesystem")
-    }
-    let propagation =
-      spec.linux?.rootfsPropagation.flatMap { MountOptions.propagationTable[$0] }
-      ?? (MountFlag.slave | MountFlag.recursive)
-    try Mounts.mount(source: "", target: "/", type: nil, flags: propagation | MountFlag.recursive)
-    // The rootfs must be a mount point for pivot_root.
-    try Mounts.mount(source: rootfs, target: rootfs, type: nil, flags: MountFlag.bind | MountFlag.recursive)
+    let mode = config.mountNamespace
+    try bindRoot(mode)
     let mounts = spec.mounts ?? []
     PhaseTrace.mark("rootfs: root bound")
     for mount in mounts {
@@ -40,17 +38,20 @@ struct RootfsSetup {
     if devIsTmpfs { try DeviceNodes.createLinks(in: rootfs) }
     try HookRunner.run(spec.hooks?.createContainer ?? [], phase: "createContainer", state: hookState)
     PhaseTrace.mark("rootfs: devices and hooks")
-    try pivot()
+    try enterRoot(mode)
     PhaseTrace.mark("rootfs: pivoted")
-    if config.newNamespaceFlags & NamespaceKind.uts.cloneFlag != 0 {
-      if let hostname = spec.hostname, !hostname.isEmpty { try ProcessAttributes.setHostname(hostname) }
-      if let domain = spec.domainname, !domain.isEmpty { try ProcessAttributes.setDomainname(domain) }
-    }
+    // A missing cwd is made, inside the new root and before it turns read-only, as runc does.
+    try WorkingDirectory.create(config.process.cwd)
+    // `SpecValidation` refused a hostname without a UTS namespace, made or joined.
+    if let hostname = spec.hostname, !hostname.isEmpty { try ProcessAttributes.setHostname(hostname) }
+    if hasUTSNamespace, let domain = spec.domainname, !domain.isEmpty { try ProcessAttributes.setDomainname(domain) }
     // Before maskPaths: readonlyPaths usually include /proc/sys (docker sets
     // net.ipv4.ip_unprivileged_port_start), and runc writes sysctls first too.
     try applySysctls()
     try maskPaths()
-    if spec.root?.readonly == true {
+    // In the host's mount namespace runc leaves the root writable (it skips its
+    // finalizeRootfs there): so does berth-runtime.
+    if spec.root?.readonly == true, mode != .host {
       try Mounts.mount(
         source: "", target: "/", type: nil,
         flags: MountFlag.bind | MountFlag.remount | MountFlag.readOnly | lockedFlags(of: "/"))
@@ -126,21 +127,15 @@ struct RootfsSetup {
     return flags
   }
 
-  /// pivot_root into the rootfs and detach the old root, without needing a temporary directory.
-  func pivot() throws {
-    let oldRoot = try FD.open("/", O_DIRECTORY | O_RDONLY)
-    defer { FD.close(oldRoot) }
-    let newRoot = try FD.open(rootfs, O_DIRECTORY | O_RDONLY)
-    defer { FD.close(newRoot) }
-    try sys("fchdir", rootfs) { fchdir(newRoot) }
-    try Mounts.pivotRoot(newRoot: ".", putOld: ".")
-    try sys("fchdir", "old root") { fchdir(oldRoot) }
-    try Mounts.mount(source: "", target: ".", type: nil, flags: MountFlag.slave | MountFlag.recursive)
-    try Mounts.unmount(".", flags: 2 /* MNT_DETACH */)
-    try sys("chdir", "/") { chdir("/") }
-  }
-
+  /// Read-only paths first, then masked ones, in runc's order (the mount table reads the same).
   func maskPaths() throws {
+    for path in spec.linux?.readonlyPaths ?? [] {
+      guard Files.exists(path) else { continue }
+      try Mounts.mount(source: path, target: path, type: nil, flags: MountFlag.bind | MountFlag.recursive)
+      try Mounts.mount(
+        source: "", target: path, type: nil,
+        flags: MountFlag.bind | MountFlag.remount | MountFlag.readOnly | MountFlag.recursive | lockedFlags(of: path))
+    }
     for path in spec.linux?.maskedPaths ?? [] {
       var st = stat()
       guard lstat(path, &st) == 0 else { continue }
@@ -149,13 +144,6 @@ struct RootfsSetup {
       } else {
         try Mounts.mount(source: "/dev/null", target: path, type: nil, flags: MountFlag.bind)
       }
-    }
-    for path in spec.linux?.readonlyPaths ?? [] {
-      guard Files.exists(path) else { continue }
-      try Mounts.mount(source: path, target: path, type: nil, flags: MountFlag.bind | MountFlag.recursive)
-      try Mounts.mount(
-        source: "", target: path, type: nil,
-        flags: MountFlag.bind | MountFlag.remount | MountFlag.readOnly | MountFlag.recursive | lockedFlags(of: path))
     }
   }
 

@@ -3,6 +3,16 @@ import LinuxOS
 
 /// Enters the process's cwd and proves it lies inside the container's root.
 enum WorkingDirectory {
+  /// Makes a missing cwd (mode 0755), called with the container's root in place.
+  static func create(_ cwd: String) throws {
+    guard cwd.hasPrefix("/"), !Files.isDirectory(cwd) else { return }
+    do {
+      try Files.makeDirectories(cwd, mode: 0o755)
+    } catch {
+      throw RuntimeError("making cwd (\"\(cwd)\") set in config.json failed: \(error)")
+    }
+  }
+
   static func enter(_ cwd: String) throws {
     guard cwd.hasPrefix("/") else { throw RuntimeError("cwd \(cwd) must be an absolute path") }
     if chdir(cwd) != 0 {
