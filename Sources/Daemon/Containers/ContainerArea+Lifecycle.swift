@@ -309,7 +309,9 @@ extension ContainerArea {
         // As dockerd, a SIGKILL returns once the exit is recorded; other signals at once.
         let exit = Self.isSIGKILL(sig) ? awaitNextExit(record.id) : nil
         let rt = try runtime(for: record)
-        try await BlockingPool.shared.run { try rt.checkRunning(["kill", record.id, sig], pid: record.state.pid, id: record.id) }
+        try await BlockingPool.shared.run {
+          try rt.checkRunning(["kill", record.id, sig], pid: record.state.pid, id: record.id)
+        }
         emit("kill", record, ["signal": sig])
         return exit
       }
@@ -387,9 +389,19 @@ extension ContainerArea {
     return await nextExit(id)
   }
 
+  /// As dockerd, a restart answers 204 whatever the container's state: one that another
+  /// client stopped or started meanwhile is not a 304.
   public func restartContainer(id: String, options: ContainerStopOptions) async throws {
-    if (try? record(id))?.state.isRunning == true { try await stopContainer(id: id, options: options) }
-    try await startContainer(id: id)
+    do {
+      try await stopContainer(id: id, options: options)
+    } catch let e as EngineError where e.statusCode == 304 {
+      DaemonLog.engine.debug("restart of \(id): it was not running")
+    }
+    do {
+      try await startContainer(id: id)
+    } catch let e as EngineError where e.statusCode == 304 {
+      DaemonLog.engine.debug("restart of \(id): another client started it meanwhile")
+    }
   }
 
   public func removeContainer(id ref: String, options: ContainerRemoveOptions) async throws {
