@@ -61,7 +61,12 @@ extension ContainerArea {
   func removeOrphans(keeping running: Set<String>) async {
     let cfg = config
     let known = Set(containers.all().map(\.id))
-    let runtimeIDs = ((try? Files.list(cfg.runtimeRoot)) ?? []).filter(ContainerStore.isID)
+    // What every runtime holds, each under its own root (berth-runtime's, runc's …).
+    var runtimeOf: [String: String] = [:]
+    for name in cfg.runtimes.paths.keys.sorted() {
+      for id in ((try? Files.list(cfg.runtimes.root(name))) ?? []).filter(ContainerStore.isID) { runtimeOf[id] = name }
+    }
+    let runtimeIDs = Array(runtimeOf.keys)
     let shimDirs = (try? Files.list(cfg.execRoot + "/shims")) ?? []
     var orphans = Set(runtimeIDs.filter { !running.contains($0) })
     // Shim state directories are named by the first 16 hex digits of the id.
@@ -73,7 +78,7 @@ extension ContainerArea {
     // exits (on its own within its finish timeout if nobody waits).
     var shimStateDirs: [String] = orphanShimDirs.map { cfg.execRoot + "/shims/" + $0 }
     for id in orphans.sorted() {
-      beginRuntimeDeletion(id)
+      beginRuntimeDeletion(id, runtime: runtimeOf[id])
       await finishRuntimeDeletion(id)
       shimStateDirs.append(cfg.shimState(id))
     }

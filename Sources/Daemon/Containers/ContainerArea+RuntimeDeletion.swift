@@ -10,11 +10,12 @@
 import Runtime
 
 extension ContainerArea {
-  /// Starts the runtime's `delete --force` of `id` unless one is already under way.
+  /// Starts the runtime's `delete --force` of `id` unless one is already under way: the
+  /// runtime its record names, else `runtime` (a container whose record is gone).
   @discardableResult
-  func beginRuntimeDeletion(_ id: String) -> Task<Void, Never> {
+  func beginRuntimeDeletion(_ id: String, runtime: String? = nil) -> Task<Void, Never> {
     if let pending = runtimeDeletions[id] { return pending }
-    let named = (try? containers.get(id))?.settings.runtime
+    let named = (try? containers.get(id))?.settings.runtime ?? runtime
     let deletion = Task {
       do {
         let runtime = try config.runtimes.command(named)
