@@ -14,9 +14,10 @@ extension ImageStore {
   /// Unpacks the image's layers into snapshots (skipping those already present) and returns
   /// the top snapshot key (the chain ID string), nil for an image without layers.
   @discardableResult
-  public func unpack(_ image: Image, options: LayerApplyOptions = LayerApplyOptions()) throws
-    -> String?
-  {
+  public func unpack(
+    _ image: Image, options: LayerApplyOptions = LayerApplyOptions(),
+    onLayer: ((_ index: Int, _ done: Bool) -> Void)? = nil
+  ) throws -> String? {
     let diffIDs = image.config.rootfs.diffIDs
     guard diffIDs.count == image.manifest.layers.count else {
       throw ImageError.layerCountMismatch(
@@ -30,7 +31,9 @@ extension ImageStore {
         parent = key
         continue
       }
+      onLayer?(i, false)
       try applyLayer(layer, diffID: diffIDs[i], key: key, parent: parent, options: options)
+      onLayer?(i, true)
       parent = key
     }
     return parent
