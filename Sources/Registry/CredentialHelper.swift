@@ -56,6 +56,9 @@ public struct CredentialHelper: Sendable {
     guard let e = try? JSONDecoder().decode(Entry.self, from: Data(out)) else {
       throw HelperError.badOutput(helper: executableName, output: String(text.prefix(200)))
     }
+    // Some helpers (Debian's docker-credential-pass 0.6.4) answer an unknown server with
+    // empty fields and status 0.
+    if (e.Username ?? "").isEmpty && (e.Secret ?? "").isEmpty { return nil }
     if e.Username == Self.tokenUsername {
       return RegistryCredentials(identityToken: e.Secret)
     }

@@ -51,7 +51,7 @@ extension RegistryClient {
         retriedAuth = true
         let challenges = AuthChallenge.parse(resp.headers["WWW-Authenticate"])
         await drain(resp)
-        authCache.invalidate(session, challenge: challenges.first)
+        authCache.invalidate(session, challenge: challenges.first { $0.scheme == .bearer } ?? challenges.first)
         continue
       }
       if [301, 302, 303, 307, 308].contains(resp.status.code), redirects < 10,

@@ -16,8 +16,11 @@ final class AuthCache: Sendable {
   let challenges = Mutex<[String: AuthChallenge?]>([:])
   let tokens = Mutex<[String: Token]>([:])
 
+  /// Tokens are per endpoint, scopes and credentials (an anonymous token must never serve
+  /// a logged-in pull). The hash is only compared within this process.
   static func key(_ s: RegistrySession) -> String {
-    s.endpoint.baseURL + " " + s.scopes.sorted().joined(separator: " ")
+    s.endpoint.baseURL + " " + s.scopes.sorted().joined(separator: " ") + " "
+      + String(s.credentials?.hashValue ?? 0)
   }
 
   func challenge(_ baseURL: String) -> AuthChallenge?? {
@@ -181,16 +184,21 @@ extension RegistryClient {
     return out
   }
 
-  /// Pings the candidates in order; returns those that answer, the cached one first.
-  func reachableEndpoints(for registry: String) async throws -> [RegistryEndpoint] {
-    if let e = endpointCache.withLock({ $0[registry] }) { return [e] }
-    var reachable: [RegistryEndpoint] = []
+  /// The endpoints to use, in order: the first that answers its ping, then the untried rest
+  /// (pinged only if the first fails later, so a working mirror keeps Docker Hub unasked).
+  /// `mirrors: false` skips docker.io's mirrors (push goes to the registry itself).
+  func reachableEndpoints(for registry: String, mirrors: Bool = true) async throws -> [RegistryEndpoint] {
+    let candidates = endpoints(for: registry).filter { mirrors || !$0.isMirror }
+    let cacheKey = registry + (mirrors ? "" : " direct")
+    if let e = endpointCache.withLock({ $0[cacheKey] }), let i = candidates.firstIndex(of: e) {
+      return Array(candidates[i...])
+    }
     var lastError: (any Error)?
-    for e in endpoints(for: registry) {
+    for (i, e) in candidates.enumerated() {
       do {
         try await ping(e)
-        reachable.append(e)
-        if !e.isMirror { break }
+        endpointCache.withLock { $0[cacheKey] = e }
+        return Array(candidates[i...])
       } catch let error as RegistryError {
         throw error
       } catch {
@@ -198,10 +206,7 @@ extension RegistryClient {
         lastError = error
       }
     }
-    guard let first = reachable.first else {
-      throw RegistryError.unreachable(registry: registry, underlying: "\(lastError.map { "\($0)" } ?? "no endpoint")")
-    }
-    if reachable.count == 1 { endpointCache.withLock { $0[registry] = first } }
-    return reachable
+    throw RegistryError.unreachable(
+      registry: registry, underlying: lastError.map { "\($0)" } ?? "no endpoint")
   }
 }

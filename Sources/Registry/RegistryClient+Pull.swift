@@ -57,13 +57,15 @@ extension RegistryClient {
   }
 
   /// The tags of a repository (all pages).
-  public func tags(of repository: ImageReference, auth: RegistryCredentials? = nil) async throws -> [String] {
+  public func tags(of repository: ImageReference, auth: RegistryCredentials? = nil, pageSize: Int = 1000)
+    async throws -> [String]
+  {
     let creds = try resolveCredentials(auth, registry: repository.domain)
-    let endpoint = try await reachableEndpoints(for: repository.domain).last
+    let endpoint = try await reachableEndpoints(for: repository.domain).first
     guard let endpoint else { throw RegistryError.unreachable(registry: repository.domain, underlying: "") }
     let session = RegistrySession(
       client: self, endpoint: endpoint, repository: repository.path, credentials: creds, actions: ["pull"])
-    return try await listTags(session)
+    return try await listTags(session, pageSize: pageSize)
   }
 
   /// The manifest (or index) descriptor a reference resolves to, without pulling
@@ -72,7 +74,7 @@ extension RegistryClient {
     -> FetchedManifest
   {
     let creds = try resolveCredentials(auth, registry: reference.domain)
-    guard let endpoint = try await reachableEndpoints(for: reference.domain).last else {
+    guard let endpoint = try await reachableEndpoints(for: reference.domain).first else {
       throw RegistryError.unreachable(registry: reference.domain, underlying: "")
     }
     let session = RegistrySession(

@@ -27,7 +27,7 @@ extension RegistryClient {
     let silent: ProgressHandler = { _ in }  // the config blob has no progress line
     let image = try store.image(reference.description)
     let creds = try resolveCredentials(auth, registry: reference.domain)
-    guard let endpoint = try await reachableEndpoints(for: reference.domain).last else {
+    guard let endpoint = try await reachableEndpoints(for: reference.domain, mirrors: false).first else {
       throw RegistryError.unreachable(registry: reference.domain, underlying: "")
     }
     let session = RegistrySession(
@@ -102,7 +102,6 @@ extension RegistryClient {
         var h = HTTPHeaders()
         h.add(name: "Content-Type", value: "application/octet-stream")
         h.add(name: "Content-Range", value: "\(offset)-\(offset + length - 1)")
-        h.add(name: "Content-Length", value: "\(length)")
         let o = offset
         let resp = try await send(
           session, .PATCH, uploadURL, headers: h,
@@ -150,7 +149,8 @@ extension RegistryClient {
     return Self.resolve(location, against: url)
   }
 
-  /// PUT <upload>?digest=… (with the last bytes, or none) → 201.
+  /// PUT <upload>?digest=… (with the last bytes, or none) → 201. AsyncHTTPClient sets the
+  /// Content-Length from the body.
   func finishUpload(
     _ uploadURL: String, digest: Digest, session: RegistrySession, length: Int64, body: BodyFactory?
   ) async throws {
@@ -158,7 +158,6 @@ extension RegistryClient {
     let url = uploadURL + sep + "digest=" + Self.formEscape(digest.description)
     var h = HTTPHeaders()
     h.add(name: "Content-Type", value: "application/octet-stream")
-    h.add(name: "Content-Length", value: "\(length)")
     let resp = try await send(session, .PUT, url, headers: h, body: body ?? { .bytes(ByteBuffer()) })
     guard resp.status == .created || resp.status == .noContent || resp.status == .accepted else {
       throw await failure(resp, "completing the upload of \(digest)", session: session)

@@ -101,7 +101,8 @@ struct RegistrySession: Sendable {
   var extraScopes: [String] = []
 
   var scopes: [String] {
-    ["repository:\(repository):\(actions.joined(separator: ","))"] + extraScopes
+    guard !repository.isEmpty, !actions.isEmpty else { return extraScopes }  // a login: no scope
+    return ["repository:\(repository):\(actions.joined(separator: ","))"] + extraScopes
   }
 
   func url(_ path: String) -> String { endpoint.baseURL + "/v2/" + repository + path }

@@ -31,6 +31,9 @@ public struct TransportPolicy: Sendable {
   public var mirrors: [String]
   /// Per-registry certificate directories, searched in order: <dir>/<host[:port]>/.
   public var certsDirectories: [String]
+  /// Whether docker.io falls back to Docker Hub itself when every mirror fails (dockerd: yes).
+  /// Tests turn it off so that nothing ever leaves the machine.
+  public var dockerHubFallback: Bool = true
 
   public init(
     insecureRegistries: [String] = [], mirrors: [String] = [],
@@ -60,8 +63,10 @@ public struct TransportPolicy: Sendable {
         if !url.contains("://") { url = "https://" + url }
         out.append(RegistryEndpoint(registry: registry, baseURL: url, isMirror: true))
       }
-      out.append(
-        RegistryEndpoint(registry: registry, baseURL: "https://" + Self.dockerHubAPIHost, isMirror: false))
+      if dockerHubFallback || out.isEmpty {
+        out.append(
+          RegistryEndpoint(registry: registry, baseURL: "https://" + Self.dockerHubAPIHost, isMirror: false))
+      }
       return out
     }
     let scheme = allowsPlainHTTP(registry) ? "http" : "https"
