@@ -121,7 +121,8 @@ public struct DockerConfigFile: Sendable {
       json = obj
     }
     change(&json)
-    let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
+    let data = try JSONSerialization.data(
+      withJSONObject: json, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     let dir = (path as NSString).deletingLastPathComponent
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let tmp = path + ".tmp-\(getpid())"

@@ -64,7 +64,7 @@ extension RegistryClient {
   @discardableResult
   func ping(_ endpoint: RegistryEndpoint) async throws -> AuthChallenge? {
     if let cached = authCache.challenge(endpoint.baseURL) { return cached }
-    let resp = try await sendPlain(.GET, endpoint.baseURL + "/v2/", timeout: .seconds(30))
+    let resp = try await sendPlain(.GET, endpoint.baseURL + "/v2/", timeout: .seconds(15))
     let challenges = AuthChallenge.parse(resp.headers["WWW-Authenticate"])
     await drain(resp)
     switch resp.status.code {
@@ -171,15 +171,16 @@ extension RegistryClient {
     return try configuration.credentialStore?.credentials(for: registry)
   }
 
-  /// The first endpoint of `registry` that answers its ping (mirrors first for docker.io).
-  /// For hosts allowed plain HTTP, HTTPS is tried first and HTTP after, as dockerd does.
+  /// The candidate endpoints of `registry` (mirrors first for docker.io). A host allowed
+  /// plain HTTP is tried over HTTP first, then HTTPS: a TLS server refuses plain HTTP at
+  /// once, while a plain server may wait forever for the end of a TLS hello.
   func endpoints(for registry: String) -> [RegistryEndpoint] {
     var out: [RegistryEndpoint] = []
     for e in configuration.transport.endpoints(for: registry) {
+      out.append(e)
       if e.baseURL.hasPrefix("http://"), !e.isMirror {
         out.append(RegistryEndpoint(registry: registry, baseURL: "https://" + e.authority, isMirror: false))
       }
-      out.append(e)
     }
     return out
   }
@@ -199,8 +200,6 @@ extension RegistryClient {
         try await ping(e)
         endpointCache.withLock { $0[cacheKey] = e }
         return Array(candidates[i...])
-      } catch let error as RegistryError {
-        throw error
       } catch {
         log("registry \(registry): \(e.baseURL) did not answer: \(error)")
         lastError = error

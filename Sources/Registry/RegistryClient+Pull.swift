@@ -33,7 +33,7 @@ extension RegistryClient {
         return try await pull(
           reference, session: session, platform: platform ?? store.platform, store: store, unpack: unpack,
           progress: progress ?? { _ in })
-      } catch where endpoint.isMirror && i < endpoints.count - 1 {
+      } catch  where endpoint.isMirror && i < endpoints.count - 1 {
         log("mirror \(endpoint.baseURL) failed for \(reference): \(error); trying the next endpoint")
       }
     }

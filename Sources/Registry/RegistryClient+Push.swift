@@ -55,7 +55,8 @@ extension RegistryClient {
     }
 
     let tag = reference.tag ?? ImageReference.defaultTag
-    let mediaType = image.manifestDescriptor.mediaType.isEmpty
+    let mediaType =
+      image.manifestDescriptor.mediaType.isEmpty
       ? RegistryClient.mediaType(of: manifestBytes, header: nil) : image.manifestDescriptor.mediaType
     let digest = try await putManifest(session, reference: tag, bytes: manifestBytes, mediaType: mediaType)
     progress(ProgressEvent(status: "\(tag): digest: \(digest) size: \(manifestBytes.count)"))

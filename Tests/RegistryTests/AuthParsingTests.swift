@@ -62,9 +62,10 @@ struct AuthParsingTests {
     #expect(p.allowsPlainHTTP("10.1.2.3:443"))
     #expect(!p.allowsPlainHTTP("10.2.0.1"))
     #expect(!p.allowsPlainHTTP("quay.io"))
-    #expect(p.endpoints(for: "docker.io").map(\.baseURL) == [
-      "http://127.0.0.1:6000", "https://mirror.example", "https://registry-1.docker.io",
-    ])
+    #expect(
+      p.endpoints(for: "docker.io").map(\.baseURL) == [
+        "http://127.0.0.1:6000", "https://mirror.example", "https://registry-1.docker.io",
+      ])
     #expect(p.endpoints(for: "quay.io").map(\.baseURL) == ["https://quay.io"])
     // Mirrors are for Docker Hub only.
     #expect(p.endpoints(for: "127.0.0.1:5000").map(\.baseURL) == ["http://127.0.0.1:5000"])

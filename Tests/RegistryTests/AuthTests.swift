@@ -11,54 +11,54 @@ import Testing
 /// requested access; wrong credentials → 401; anonymous → a token granting nothing.
 /// Each request is appended to <dir>/token-requests.log.
 let tokenServerScript = #"""
-import base64, json, sys, time, os, threading
-from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
-from urllib.parse import urlparse, parse_qs
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding
-keyfile, certfile, user, password, logfile = sys.argv[1:6]
-key = serialization.load_pem_private_key(open(keyfile, 'rb').read(), None)
-cert = x509.load_pem_x509_certificate(open(certfile, 'rb').read())
-x5c = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
-def b64(b): return base64.urlsafe_b64encode(b).rstrip(b'=').decode()
-lock = threading.Lock()
-class H(BaseHTTPRequestHandler):
-    protocol_version = 'HTTP/1.1'
-    def log_message(self, *a): pass
-    def reply(self, code, body):
-        data = json.dumps(body).encode()
-        self.send_response(code); self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(data))); self.end_headers(); self.wfile.write(data)
-    def do_GET(self):
-        q = parse_qs(urlparse(self.path).query)
-        auth = self.headers.get('Authorization', '')
-        with lock:
-            open(logfile, 'a').write(json.dumps({'scope': q.get('scope', []), 'auth': bool(auth)}) + '\n')
-        who = None
-        if auth.startswith('Basic '):
-            u, _, p = base64.b64decode(auth[6:]).decode().partition(':')
-            if (u, p) != (user, password):
-                return self.reply(401, {'errors': [{'code': 'UNAUTHORIZED', 'message': 'invalid username or password'}]})
-            who = u
-        access = []
-        if who:
-            for s in q.get('scope', []):
-                t, name, actions = s.split(':')
-                access.append({'type': t, 'name': name, 'actions': actions.split(',')})
-        now = int(time.time())
-        header = {'typ': 'JWT', 'alg': 'RS256', 'x5c': [x5c]}
-        claims = {'iss': 'berth-test-issuer', 'sub': who or '', 'aud': q.get('service', [''])[0],
-                  'exp': now + 300, 'nbf': now - 10, 'iat': now, 'jti': os.urandom(8).hex(), 'access': access}
-        signing = b64(json.dumps(header).encode()) + '.' + b64(json.dumps(claims).encode())
-        sig = key.sign(signing.encode(), padding.PKCS1v15(), hashes.SHA256())
-        tok = signing + '.' + b64(sig)
-        # Docker Hub answers both names; answer with the one named by the test's choice.
-        self.reply(200, {'access_token' if who else 'token': tok, 'expires_in': 300})
-srv = ThreadingHTTPServer(('127.0.0.1', 0), H)
-print(srv.server_address[1], flush=True)
-srv.serve_forever()
-"""#
+  import base64, json, sys, time, os, threading
+  from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
+  from urllib.parse import urlparse, parse_qs
+  from cryptography import x509
+  from cryptography.hazmat.primitives import hashes, serialization
+  from cryptography.hazmat.primitives.asymmetric import padding
+  keyfile, certfile, user, password, logfile = sys.argv[1:6]
+  key = serialization.load_pem_private_key(open(keyfile, 'rb').read(), None)
+  cert = x509.load_pem_x509_certificate(open(certfile, 'rb').read())
+  x5c = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
+  def b64(b): return base64.urlsafe_b64encode(b).rstrip(b'=').decode()
+  lock = threading.Lock()
+  class H(BaseHTTPRequestHandler):
+      protocol_version = 'HTTP/1.1'
+      def log_message(self, *a): pass
+      def reply(self, code, body):
+          data = json.dumps(body).encode()
+          self.send_response(code); self.send_header('Content-Type', 'application/json')
+          self.send_header('Content-Length', str(len(data))); self.end_headers(); self.wfile.write(data)
+      def do_GET(self):
+          q = parse_qs(urlparse(self.path).query)
+          auth = self.headers.get('Authorization', '')
+          with lock:
+              open(logfile, 'a').write(json.dumps({'scope': q.get('scope', []), 'auth': bool(auth)}) + '\n')
+          who = None
+          if auth.startswith('Basic '):
+              u, _, p = base64.b64decode(auth[6:]).decode().partition(':')
+              if (u, p) != (user, password):
+                  return self.reply(401, {'errors': [{'code': 'UNAUTHORIZED', 'message': 'invalid username or password'}]})
+              who = u
+          access = []
+          if who:
+              for s in q.get('scope', []):
+                  t, name, actions = s.split(':')
+                  access.append({'type': t, 'name': name, 'actions': actions.split(',')})
+          now = int(time.time())
+          header = {'typ': 'JWT', 'alg': 'RS256', 'x5c': [x5c]}
+          claims = {'iss': 'berth-test-issuer', 'sub': who or '', 'aud': q.get('service', [''])[0],
+                    'exp': now + 300, 'nbf': now - 10, 'iat': now, 'jti': os.urandom(8).hex(), 'access': access}
+          signing = b64(json.dumps(header).encode()) + '.' + b64(json.dumps(claims).encode())
+          sig = key.sign(signing.encode(), padding.PKCS1v15(), hashes.SHA256())
+          tok = signing + '.' + b64(sig)
+          # Docker Hub answers both names; answer with the one named by the test's choice.
+          self.reply(200, {'access_token' if who else 'token': tok, 'expires_in': 300})
+  srv = ThreadingHTTPServer(('127.0.0.1', 0), H)
+  print(srv.server_address[1], flush=True)
+  srv.serve_forever()
+  """#
 
 final class TokenService: @unchecked Sendable {
   let child: Child
@@ -69,9 +69,9 @@ final class TokenService: @unchecked Sendable {
   init(dir: String, certPath: String, keyPath: String, user: String, password: String) throws {
     logPath = dir + "/token-requests.log"
     FileManager.default.createFile(atPath: logPath, contents: nil)
-    try tokenServerScript.write(toFile: dir + "/token.py", atomically: true, encoding: .utf8)
+    try tokenServerScript.write(toFile: dir + "/token_service.py", atomically: true, encoding: .utf8)
     child = try Child(
-      ["/usr/bin/python3", dir + "/token.py", keyPath, certPath, user, password, logPath],
+      ["/usr/bin/python3", dir + "/token_service.py", keyPath, certPath, user, password, logPath],
       log: dir + "/token-server.out")
     var port = 0
     for _ in 0..<200 {
@@ -117,7 +117,10 @@ struct AuthTests {
           }
           #expect(!store.content.contains(m.digest))
           // Login checks the credentials.
-          #expect(try await c.login(registry: reg.host, credentials: RegistryCredentials(username: "alice", password: "s3cret")) == "Login Succeeded")
+          #expect(
+            try await c.login(
+              registry: reg.host, credentials: RegistryCredentials(username: "alice", password: "s3cret"))
+              == "Login Succeeded")
           await #expect(throws: RegistryError.self) {
             try await c.login(registry: reg.host, credentials: RegistryCredentials(username: "alice", password: "x"))
           }

@@ -5,22 +5,22 @@ import Testing
 
 /// A helper that keeps its entries in files under $FAKE_STORE (one per base64 server URL).
 let fakeHelper = #"""
-#!/bin/sh
-set -eu
-store=${FAKE_STORE:?}
-input=$(cat)
-case "$1" in
-  store)
-    url=$(printf '%s' "$input" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ServerURL"])')
-    printf '%s' "$input" > "$store/$(printf '%s' "$url" | base64 -w0 | tr '/+' '_-')" ;;
-  get)
-    f="$store/$(printf '%s' "$input" | base64 -w0 | tr '/+' '_-')"
-    if [ -f "$f" ]; then cat "$f"; else echo "credentials not found in native keychain"; exit 1; fi ;;
-  erase)
-    rm -f "$store/$(printf '%s' "$input" | base64 -w0 | tr '/+' '_-')" ;;
-  *) echo "unknown verb $1"; exit 1 ;;
-esac
-"""#
+  #!/bin/sh
+  set -eu
+  store=${FAKE_STORE:?}
+  input=$(cat)
+  case "$1" in
+    store)
+      url=$(printf '%s' "$input" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ServerURL"])')
+      printf '%s' "$input" > "$store/$(printf '%s' "$url" | base64 -w0 | tr '/+' '_-')" ;;
+    get)
+      f="$store/$(printf '%s' "$input" | base64 -w0 | tr '/+' '_-')"
+      if [ -f "$f" ]; then cat "$f"; else echo "credentials not found in native keychain"; exit 1; fi ;;
+    erase)
+      rm -f "$store/$(printf '%s' "$input" | base64 -w0 | tr '/+' '_-')" ;;
+    *) echo "unknown verb $1"; exit 1 ;;
+  esac
+  """#
 
 @Suite(.serialized)
 struct CredentialTests {
@@ -46,7 +46,8 @@ struct CredentialTests {
     #expect(try config.credentials(for: "127.0.0.1:5000") == nil)
     #expect(try config.credentials(for: "docker.io") != nil)
     // An auths key written as a URL matches its host.
-    try #"{"auths":{"https://reg.example:5000/v2/":{"auth":"YTpi"}}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+    try #"{"auths":{"https://reg.example:5000/v2/":{"auth":"YTpi"}}}"#.write(
+      toFile: path, atomically: true, encoding: .utf8)
     #expect(try config.credentials(for: "reg.example:5000")?.username == "a")
   }
 

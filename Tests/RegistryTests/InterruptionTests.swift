@@ -8,56 +8,57 @@ import Registry
 import Testing
 
 /// Forwards to the registry; a GET of a blob listed in <control> ({"sha256:…": n}) is cut
-/// after half its body, n times. Every request is logged as JSON to <log>.
+/// after half its body (after none of it with "zero": true), n times. Every request is logged as JSON to <log>.
 let flakyProxyScript = #"""
-import sys, json, threading, socket, http.client
-from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
-upstream, control, logfile = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-lock = threading.Lock()
-def take_cut(digest):
-    with lock:
-        cuts = json.load(open(control))
-        n = cuts.get(digest, 0)
-        if n <= 0: return False
-        cuts[digest] = n - 1
-        json.dump(cuts, open(control, 'w'))
-        return True
-class H(BaseHTTPRequestHandler):
-    protocol_version = 'HTTP/1.1'
-    def log_message(self, *a): pass
-    def forward(self):
-        n = int(self.headers.get('Content-Length') or 0)
-        body = self.rfile.read(n) if n else None
-        conn = http.client.HTTPConnection('127.0.0.1', upstream)
-        hdrs = {k: v for k, v in self.headers.items() if k.lower() not in ('host', 'connection')}
-        conn.request(self.command, self.path, body=body, headers=hdrs)
-        r = conn.getresponse()
-        data = r.read()
-        with lock:
-            open(logfile, 'a').write(json.dumps({'method': self.command, 'path': self.path,
-                'range': self.headers.get('Range'), 'status': r.status}) + '\n')
-        self.send_response(r.status)
-        length = None
-        for k, v in r.getheaders():
-            if k.lower() == 'content-length': length = v
-            if k.lower() in ('connection', 'transfer-encoding', 'content-length'): continue
-            self.send_header(k, v)
-        self.send_header('Content-Length', length if self.command == 'HEAD' and length else str(len(data)))
-        self.end_headers()
-        if self.command == 'HEAD': return
-        digest = self.path.split('/blobs/')[1] if '/blobs/sha256:' in self.path else None
-        if digest and self.command == 'GET' and len(data) > 1 and take_cut(digest):
-            self.wfile.write(data[:len(data) // 2]); self.wfile.flush()
-            self.connection.shutdown(socket.SHUT_RDWR)
-            self.close_connection = True
-            return
-        self.wfile.write(data)
-    do_GET = forward
-    do_HEAD = forward
-srv = ThreadingHTTPServer(('127.0.0.1', 0), H)
-print(srv.server_address[1], flush=True)
-srv.serve_forever()
-"""#
+  import sys, json, threading, socket, http.client
+  from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
+  upstream, control, logfile = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+  lock = threading.Lock()
+  def take_cut(digest):
+      with lock:
+          cuts = json.load(open(control))
+          n = cuts.get(digest, 0)
+          if n <= 0: return None
+          cuts[digest] = n - 1
+          json.dump(cuts, open(control, 'w'))
+          return 0 if cuts.get('zero') else 0.5
+  class H(BaseHTTPRequestHandler):
+      protocol_version = 'HTTP/1.1'
+      def log_message(self, *a): pass
+      def forward(self):
+          n = int(self.headers.get('Content-Length') or 0)
+          body = self.rfile.read(n) if n else None
+          conn = http.client.HTTPConnection('127.0.0.1', upstream)
+          hdrs = {k: v for k, v in self.headers.items() if k.lower() not in ('host', 'connection')}
+          conn.request(self.command, self.path, body=body, headers=hdrs)
+          r = conn.getresponse()
+          data = r.read()
+          with lock:
+              open(logfile, 'a').write(json.dumps({'method': self.command, 'path': self.path,
+                  'range': self.headers.get('Range'), 'status': r.status}) + '\n')
+          self.send_response(r.status)
+          length = None
+          for k, v in r.getheaders():
+              if k.lower() == 'content-length': length = v
+              if k.lower() in ('connection', 'transfer-encoding', 'content-length'): continue
+              self.send_header(k, v)
+          self.send_header('Content-Length', length if self.command == 'HEAD' and length else str(len(data)))
+          self.end_headers()
+          if self.command == 'HEAD': return
+          digest = self.path.split('/blobs/')[1] if '/blobs/sha256:' in self.path else None
+          cut = take_cut(digest) if digest and self.command == 'GET' and len(data) > 1 else None
+          if cut is not None:
+              self.wfile.write(data[:int(len(data) * cut)]); self.wfile.flush()
+              self.connection.shutdown(socket.SHUT_RDWR)
+              self.close_connection = True
+              return
+          self.wfile.write(data)
+      do_GET = forward
+      do_HEAD = forward
+  srv = ThreadingHTTPServer(('127.0.0.1', 0), H)
+  print(srv.server_address[1], flush=True)
+  srv.serve_forever()
+  """#
 
 final class FlakyProxy: @unchecked Sendable {
   let child: Child
@@ -89,9 +90,10 @@ final class FlakyProxy: @unchecked Sendable {
     self.port = port
   }
 
-  /// Cut the next `times` GETs of `digest` half-way.
-  func cut(_ digest: Digest, times: Int) throws {
-    try "{\"\(digest)\": \(times)}".write(toFile: controlPath, atomically: false, encoding: .utf8)
+  /// Cut the next `times` GETs of `digest` half-way (or before the first body byte).
+  func cut(_ digest: Digest, times: Int, beforeAnyByte: Bool = false) throws {
+    try "{\"\(digest)\": \(times), \"zero\": \(beforeAnyByte)}".write(
+      toFile: controlPath, atomically: false, encoding: .utf8)
   }
 
   struct Request: Decodable {
@@ -182,7 +184,7 @@ struct InterruptionTests {
         let store = try ImageStore(root: dir + "/store")
         let (small, big) = (layers[0].descriptor, layers[1].descriptor)
         try await withProxy(dir, upstream: reg) { proxy in
-          try proxy.cut(big.digest, times: 100)
+          try proxy.cut(big.digest, times: 100, beforeAnyByte: true)
           var conf = RegistryClientConfiguration()
           conf.maxAttempts = 2
           await #expect {

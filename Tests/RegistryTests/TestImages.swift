@@ -50,7 +50,9 @@ final class OCILayoutBuilder {
   }
 
   /// A config and manifest for `layers` on `platform`; returns the manifest's descriptor.
-  func addImage(_ layers: [TestLayer], platform: Platform = Platform(architecture: "amd64", os: "linux"), label: String = "")
+  func addImage(
+    _ layers: [TestLayer], platform: Platform = Platform(architecture: "amd64", os: "linux"), label: String = ""
+  )
     throws -> Descriptor
   {
     let config = ImageConfig(
