@@ -8,7 +8,8 @@ import Registry
 import Testing
 
 /// A token service: GET /token?service=&scope= with Basic user:password → a JWT with the
-/// requested access; wrong credentials → 401; anonymous → a token granting nothing.
+/// requested access; wrong credentials → 401; anonymous → a token granting nothing;
+/// POST (OAuth2 refresh-token grant) with the identity token "refresh-<user>".
 /// Each request is appended to <dir>/token-requests.log.
 let tokenServerScript = #"""
   import base64, json, sys, time, os, threading
@@ -41,20 +42,31 @@ let tokenServerScript = #"""
               if (u, p) != (user, password):
                   return self.reply(401, {'errors': [{'code': 'UNAUTHORIZED', 'message': 'invalid username or password'}]})
               who = u
+          self.issue(who, q.get('scope', []), q.get('service', [''])[0], 'access_token' if who else 'token')
+      def do_POST(self):
+          # OAuth2 refresh-token grant: the identity token of `docker login` is "refresh-<user>".
+          n = int(self.headers.get('Content-Length') or 0)
+          form = parse_qs(self.rfile.read(n).decode())
+          with lock:
+              open(logfile, 'a').write(json.dumps({'post': True, 'scope': form.get('scope', [])}) + '\n')
+          if form.get('grant_type') != ['refresh_token'] or form.get('refresh_token') != ['refresh-' + user]:
+              return self.reply(401, {'error': 'invalid_grant'})
+          scopes = [x for x in form.get('scope', [''])[0].split(' ') if x]
+          self.issue(user, scopes, form.get('service', [''])[0], 'access_token')
+      def issue(self, who, scopes, service, field):
           access = []
           if who:
-              for s in q.get('scope', []):
+              for s in scopes:
                   t, name, actions = s.split(':')
                   access.append({'type': t, 'name': name, 'actions': actions.split(',')})
           now = int(time.time())
           header = {'typ': 'JWT', 'alg': 'RS256', 'x5c': [x5c]}
-          claims = {'iss': 'berth-test-issuer', 'sub': who or '', 'aud': q.get('service', [''])[0],
+          claims = {'iss': 'berth-test-issuer', 'sub': who or '', 'aud': service,
                     'exp': now + 300, 'nbf': now - 10, 'iat': now, 'jti': os.urandom(8).hex(), 'access': access}
           signing = b64(json.dumps(header).encode()) + '.' + b64(json.dumps(claims).encode())
           sig = key.sign(signing.encode(), padding.PKCS1v15(), hashes.SHA256())
-          tok = signing + '.' + b64(sig)
-          # Docker Hub answers both names; answer with the one named by the test's choice.
-          self.reply(200, {'access_token' if who else 'token': tok, 'expires_in': 300})
+          # Both field names occur in the wild (Docker Hub sends both): one each here.
+          self.reply(200, {field: signing + '.' + b64(sig), 'expires_in': 300})
   srv = ThreadingHTTPServer(('127.0.0.1', 0), H)
   print(srv.server_address[1], flush=True)
   srv.serve_forever()
@@ -202,6 +214,17 @@ struct AuthTests {
             reference: try ImageReference(parsing: "\(reg.host)/tok/copy:v2"), auth: creds, from: seedStore)
           #expect(pushed.digest == m.digest)
           #expect(tokens.requests.contains { $0.contains("repository:tok/copy:pull,push") })
+
+          // An identity token (OAuth2 refresh token) is exchanged by POST at the realm.
+          let fresh = try ImageStore(root: dir + "/fresh")
+          let viaRefresh = try await c.pull(
+            reference: ref, auth: RegistryCredentials(identityToken: "refresh-carol"), into: fresh, unpack: false)
+          #expect(viaRefresh.image.manifestDescriptor.digest == m.digest)
+          #expect(tokens.requests.contains { $0.contains("\"post\": true") })
+          await #expect(throws: RegistryError.self) {
+            try await c.pull(
+              reference: ref, auth: RegistryCredentials(identityToken: "stale"), into: fresh, unpack: false)
+          }
         }
       }
     }
