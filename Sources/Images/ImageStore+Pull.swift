@@ -19,6 +19,20 @@ extension ImageStore {
     return try resolve(record)
   }
 
+  /// Adds `repoDigest` to the name `reference` (after a push, as docker records it).
+  public func addRepoDigest(_ repoDigest: String, to reference: ImageReference) throws {
+    try update { db in
+      guard var record = db.images[reference.description] else { return }
+      var digests = record.repoDigests ?? []
+      // One digest per repository: a new push of the repository replaces the old one.
+      let repo = repoDigest.split(separator: "@").first.map(String.init) ?? repoDigest
+      digests.removeAll { $0.hasPrefix(repo + "@") }
+      digests.append(repoDigest)
+      record.repoDigests = digests
+      db.images[reference.description] = record
+    }
+  }
+
   /// Docker's RepoDigests of an image: every repo digest recorded by a name that points at
   /// the same manifest, sorted, without duplicates.
   public func repoDigests(of image: Image) -> [String] {

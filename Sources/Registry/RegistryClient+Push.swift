@@ -59,6 +59,7 @@ extension RegistryClient {
       image.manifestDescriptor.mediaType.isEmpty
       ? RegistryClient.mediaType(of: manifestBytes, header: nil) : image.manifestDescriptor.mediaType
     let digest = try await putManifest(session, reference: tag, bytes: manifestBytes, mediaType: mediaType)
+    try store.addRepoDigest(reference.name + "@" + digest.description, to: reference)
     progress(ProgressEvent(status: "\(tag): digest: \(digest) size: \(manifestBytes.count)"))
     return PushedImage(reference: reference, digest: digest, size: Int64(manifestBytes.count))
   }

@@ -53,4 +53,28 @@ struct PlatformTests {
       }
     }
   }
+
+  @Test func dockerSchema2ManifestListIsNegotiatedAndResolvable() async throws {
+    try await withTempDir { dir in
+      try await withRegistry(dir + "/reg") { reg in
+        let b = try OCILayoutBuilder(dir: dir + "/layout")
+        let amd = try b.addImage([try b.addLayer(["x": Data("amd".utf8)])])
+        let arm = try b.addImage(
+          [try b.addLayer(["x": Data("arm".utf8)])], platform: Platform(architecture: "arm64", os: "linux"))
+        try b.tag(try b.addIndex([amd, arm]), "multi")
+        // skopeo converts to Docker's media types: a manifest list of schema 2 manifests.
+        try b.copy("multi", to: "\(reg.host)/d/app:multi", format: "v2s2")
+        let ref = try ImageReference(parsing: "\(reg.host)/d/app:multi")
+        try await withClient { c in
+          let top = try await c.resolve(reference: ref)
+          #expect(top.descriptor.mediaType == MediaType.dockerManifestList)
+          let store = try ImageStore(root: dir + "/store")
+          let pulled = try await c.pull(reference: ref, into: store, unpack: false)
+          #expect(pulled.image.manifestDescriptor.mediaType == MediaType.dockerManifest)
+          #expect(pulled.image.config.architecture == "amd64")
+          #expect(pulled.repoDigest == "\(reg.host)/d/app@\(top.descriptor.digest)")
+        }
+      }
+    }
+  }
 }

@@ -34,6 +34,8 @@ struct PushTests {
           for l in layers { #expect(log.statuses(l.descriptor.digest.shortHex).last == "Pushed") }
           #expect(log.statuses(layers[0].descriptor.digest.shortHex).first == "Preparing")
           #expect(log.contains("v2: digest: \(m.digest) size: \(m.size)"))
+          let pushedImage = try store.image(dst.description)
+          #expect(store.repoDigests(of: pushedImage).contains("\(reg.host)/dst/app@\(m.digest)"))
 
           // Pushing again: the registry has every layer.
           let again = ProgressLog()

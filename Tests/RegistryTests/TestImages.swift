@@ -87,9 +87,10 @@ final class OCILayoutBuilder {
   }
 
   /// skopeo copy oci:<dir>:<tag> docker://<dest> (all platforms of an index).
-  func copy(_ tag: String, to dest: String, creds: String? = nil) throws {
+  func copy(_ tag: String, to dest: String, creds: String? = nil, format: String? = nil) throws {
     var args = ["skopeo", "copy", "--all", "--quiet", "--dest-tls-verify=false"]
     if let creds { args += ["--dest-creds", creds] }
+    if let format { args += ["--format", format] }
     args += ["oci:\(dir):\(tag)", "docker://\(dest)"]
     try run(args)
   }
