@@ -14,7 +14,7 @@ extension RegistryClient {
     guard url.hasPrefix("https://") else { return nil }
     let authority = RegistryEndpoint(registry: "", baseURL: url, isMirror: false).authority
     var tls = try configuration.transport.tlsConfiguration(for: authority)
-    if configuration.transport.allowsPlainHTTP(authority) { tls.certificateVerification = .none }
+    if configuration.transport.skipsVerification(authority) { tls.certificateVerification = .none }
     return tls
   }
 

@@ -64,7 +64,7 @@ extension RegistryClient {
   @discardableResult
   func ping(_ endpoint: RegistryEndpoint) async throws -> AuthChallenge? {
     if let cached = authCache.challenge(endpoint.baseURL) { return cached }
-    let resp = try await sendPlain(.GET, endpoint.baseURL + "/v2/", timeout: .seconds(15))
+    let resp = try await sendPlain(.GET, endpoint.baseURL + "/v2/", timeout: .seconds(60))
     let challenges = AuthChallenge.parse(resp.headers["WWW-Authenticate"])
     await drain(resp)
     switch resp.status.code {

@@ -27,6 +27,9 @@ public struct RegistryClientConfiguration: Sendable {
   public var userAgent: String
   /// Where credentials come from when a call passes none (config.json, helpers).
   public var credentialStore: DockerConfigFile?
+  /// How long a connection (TCP and TLS) may take to establish, failed attempts retried
+  /// with backoff meanwhile: an unreachable endpoint fails after this long.
+  public var connectTimeout: Duration = .seconds(10)
   /// Where the client reports what it recovered from (retries, dropped connections).
   public var log: (@Sendable (String) -> Void)?
 
@@ -66,7 +69,10 @@ public final class RegistryClient: Sendable {
     var c = HTTPClient.Configuration()
     c.redirectConfiguration = .disallow  // followed by hand: no credentials to other hosts
     c.decompression = .disabled
-    c.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(30), read: .seconds(120))
+    let connect = configuration.connectTimeout.components
+    c.timeout = HTTPClient.Configuration.Timeout(
+      connect: .nanoseconds(connect.seconds * 1_000_000_000 + connect.attoseconds / 1_000_000_000),
+      read: .seconds(120))
     c.connectionPool = HTTPClient.Configuration.ConnectionPool(
       idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
     http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: c)

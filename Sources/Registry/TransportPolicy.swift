@@ -76,13 +76,24 @@ public struct TransportPolicy: Sendable {
 
   /// Plain HTTP is allowed for loopback hosts and hosts listed as insecure.
   public func allowsPlainHTTP(_ authority: String) -> Bool {
-    let host = Self.hostPart(authority)
-    if Self.isLoopback(host) { return true }
-    for entry in insecureRegistries {
-      if entry == authority || entry == host { return true }
-      if entry.contains("/"), Self.ipv4(host, inCIDR: entry) { return true }
+    Self.isLoopback(Self.hostPart(authority)) || isListedInsecure(authority)
+  }
+
+  /// Whether HTTPS to `authority` skips certificate verification: for insecure registries,
+  /// and for loopback hosts unless a certs.d directory gives them a CA to verify against.
+  public func skipsVerification(_ authority: String) -> Bool {
+    guard allowsPlainHTTP(authority) else { return false }
+    if Self.isLoopback(Self.hostPart(authority)), !isListedInsecure(authority) {
+      return !certsDirectories.contains { FileManager.default.fileExists(atPath: $0 + "/" + authority) }
     }
-    return false
+    return true
+  }
+
+  func isListedInsecure(_ authority: String) -> Bool {
+    let host = Self.hostPart(authority)
+    return insecureRegistries.contains { entry in
+      entry == authority || entry == host || (entry.contains("/") && Self.ipv4(host, inCIDR: entry))
+    }
   }
 
   /// TLS for `authority`: system CAs plus any ca.crt (and *.crt) in its certs.d directory;

@@ -166,7 +166,9 @@ final class TestRegistry: @unchecked Sendable {
   var host: String { "127.0.0.1:\(port)" }
   var dataDir: String { dir + "/data" }
 
-  init(dir: String, auth: Auth = .none) throws {
+  /// `tls`: serve HTTPS with this certificate and key, requiring client certificates signed
+  /// by `clientCA` when given.
+  init(dir: String, auth: Auth = .none, tls: (cert: String, key: String, clientCA: String?)? = nil) throws {
     self.dir = dir
     try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
     port = try freePort()
@@ -192,6 +194,11 @@ final class TestRegistry: @unchecked Sendable {
             rootcertbundle: \(cert)
         """
     }
+    var tlsYAML = ""
+    if let tls {
+      tlsYAML = "\n  tls:\n    certificate: \(tls.cert)\n    key: \(tls.key)"
+      if let ca = tls.clientCA { tlsYAML += "\n    clientcas:\n      - \(ca)" }
+    }
     let config = """
       version: 0.1
       log:
@@ -202,7 +209,7 @@ final class TestRegistry: @unchecked Sendable {
         delete:
           enabled: true
       http:
-        addr: 127.0.0.1:\(port)
+        addr: 127.0.0.1:\(port)\(tlsYAML)
       \(authYAML)
       """
     try config.write(toFile: dir + "/config.yml", atomically: true, encoding: .utf8)
