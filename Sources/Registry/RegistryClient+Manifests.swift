@@ -36,6 +36,8 @@ extension RegistryClient {
     }
     let bytes = try await collect(resp, limit: 4 << 20)
     let actual = SHA256Hasher.digest(bytes)
+    // A reference that does not parse as a digest is a tag; a header that does not parse
+    // is ignored (the bytes are still named by their own digest).
     let expected: Digest? =
       (try? Digest(parsing: reference))
       ?? resp.headers.first(name: "Docker-Content-Digest").flatMap { try? Digest(parsing: $0) }
@@ -60,7 +62,7 @@ extension RegistryClient {
       var manifests: [Descriptor]?
       var config: Descriptor?
     }
-    let probe = try? JSONDecoder().decode(Probe.self, from: Data(bytes))
+    let probe = try? JSONDecoder().decode(Probe.self, from: Data(bytes))  // not JSON: the header decides
     if let m = probe?.mediaType, !m.isEmpty { return m }
     if let header, MediaType.isManifest(header) || MediaType.isIndex(header) { return header }
     if probe?.manifests != nil { return MediaType.ociIndex }

@@ -54,10 +54,18 @@ struct PullTests {
   @Test func pullByDigestVerifiesTheManifest() async throws {
     try await withTempDir { dir in
       try await withRegistry(dir + "/reg") { reg in
-        let (m, _) = try pushTestImage(dir + "/layout", to: "\(reg.host)/test/app:v1")
+        let (m, layers) = try pushTestImage(dir + "/layout", to: "\(reg.host)/test/app:v1")
         let store = try ImageStore(root: dir + "/store")
         let ref = try ImageReference(parsing: "\(reg.host)/test/app@\(m.digest)")
-        let pulled = try await withClient { c in try await c.pull(reference: ref, into: store, unpack: false) }
+        // One download at a time: the second layer waits, as docker shows it.
+        var conf = RegistryClientConfiguration()
+        conf.maxConcurrentDownloads = 1
+        let log = ProgressLog()
+        let pulled = try await withClient(conf) { c in
+          try await c.pull(reference: ref, into: store, unpack: false, progress: log.handler)
+        }
+        #expect(log.statuses(layers[1].descriptor.digest.shortHex).prefix(2) == ["Pulling fs layer", "Waiting"])
+        #expect(log.statuses(layers[0].descriptor.digest.shortHex).last == "Download complete")
         #expect(pulled.image.manifestDescriptor.digest == m.digest)
         #expect(try store.image("\(reg.host)/test/app@\(m.digest)").id == pulled.image.id)
         // A digest the registry does not have: a clear not-found error.
