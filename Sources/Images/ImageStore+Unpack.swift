@@ -14,10 +14,9 @@ extension ImageStore {
   /// Unpacks the image's layers into snapshots (skipping those already present) and returns
   /// the top snapshot key (the chain ID string), nil for an image without layers.
   @discardableResult
-  public func unpack(
-    _ image: Image, options: LayerApplyOptions = LayerApplyOptions(),
-    onLayer: ((_ index: Int, _ done: Bool) -> Void)? = nil
-  ) throws -> String? {
+  public func unpack(_ image: Image, options: LayerApplyOptions = LayerApplyOptions()) throws
+    -> String?
+  {
     let diffIDs = image.config.rootfs.diffIDs
     guard diffIDs.count == image.manifest.layers.count else {
       throw ImageError.layerCountMismatch(
@@ -31,12 +30,30 @@ extension ImageStore {
         parent = key
         continue
       }
-      onLayer?(i, false)
       try applyLayer(layer, diffID: diffIDs[i], key: key, parent: parent, options: options)
-      onLayer?(i, true)
       parent = key
     }
     return parent
+  }
+
+  /// Unpacks layer `index` of a chain whose lower layers are already unpacked (a pull
+  /// unpacks each layer as soon as it and those below are downloaded), calling `starting`
+  /// just before the apply. Returns false when the snapshot already existed.
+  @discardableResult
+  public func unpackLayer(
+    _ index: Int, layers: [Descriptor], diffIDs: [Digest], options: LayerApplyOptions = LayerApplyOptions(),
+    starting: () -> Void = {}
+  ) throws -> Bool {
+    guard diffIDs.count == layers.count, layers.indices.contains(index) else {
+      throw ImageError.layerCountMismatch(layers: layers.count, diffIDs: diffIDs.count)
+    }
+    let chains = ChainID.chain(diffIDs)
+    let key = chains[index].description
+    if snapshots.stat(key)?.kind == .committed { return false }
+    let parent = index == 0 ? nil : chains[index - 1].description
+    starting()
+    try applyLayer(layers[index], diffID: diffIDs[index], key: key, parent: parent, options: options)
+    return true
   }
 
   /// Applies one layer blob into a fresh active snapshot on `parent` and commits it as `key`.

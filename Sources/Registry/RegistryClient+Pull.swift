@@ -111,13 +111,13 @@ extension RegistryClient {
       throw RegistryError.invalidResponse(
         "\(reference): \(manifest.layers.count) layers but \(config.rootfs.diffIDs.count) diffIDs in the config")
     }
-    let fetchedAny = try await fetchLayers(manifest.layers, session: session, store: content, progress: progress)
+    let fetchedAny = try await fetchLayers(
+      manifest, diffIDs: config.rootfs.diffIDs, session: session, store: store, unpack: unpack, progress: progress)
 
     try store.content.put(fetched.bytes, expected: fetched.descriptor.digest)
     let repoDigest = reference.name + "@" + top.descriptor.digest.description
     let upToDate = !fetchedAny && store.names(reference, manifest: fetched.descriptor.digest)
     let image = try store.registerPulled(reference, manifest: fetched.descriptor, repoDigest: repoDigest)
-    if unpack { try await self.unpack(image, store: store, progress: progress) }
     progress(ProgressEvent(status: "Digest: \(top.descriptor.digest)"))
     progress(
       ProgressEvent(
@@ -127,17 +127,22 @@ extension RegistryClient {
     return PulledImage(reference: reference, image: image, repoDigest: repoDigest, downloadedNewer: !upToDate)
   }
 
-  /// Downloads the layers not in the store, `maxConcurrentDownloads` at a time. Returns
-  /// whether any was fetched.
+  /// Downloads the layers not in the store, `maxConcurrentDownloads` at a time, and (with
+  /// `unpack`) unpacks each one, in order, as soon as it and the layers below it are there:
+  /// extraction overlaps the downloads of the layers above. Returns whether any was fetched.
   func fetchLayers(
-    _ layers: [Descriptor], session: RegistrySession, store: ContentStore, progress: @escaping ProgressHandler
+    _ manifest: ImageManifest, diffIDs: [Digest], session: RegistrySession, store: ImageStore, unpack: Bool,
+    progress: @escaping ProgressHandler
   ) async throws -> Bool {
+    let layers = manifest.layers
+    let content = store.content
     var missing: [Descriptor] = []
-    var seen = Set<Digest>()
-    for layer in layers where seen.insert(layer.digest).inserted {
+    var ready = Set<Digest>()
+    for layer in layers where !ready.contains(layer.digest) && !missing.contains(layer) {
       let id = layer.digest.shortHex
-      if let info = store.info(layer.digest), info.size == layer.size {
+      if let info = content.info(layer.digest), info.size == layer.size {
         progress(ProgressEvent(id: id, status: ProgressEvent.alreadyExists))
+        ready.insert(layer.digest)
       } else {
         progress(ProgressEvent(id: id, status: ProgressEvent.pullingFsLayer))
         missing.append(layer)
@@ -147,44 +152,65 @@ extension RegistryClient {
     for layer in missing.dropFirst(limit) {
       progress(ProgressEvent(id: layer.digest.shortHex, status: ProgressEvent.waiting))
     }
-    try await withThrowingTaskGroup(of: Void.self) { group in
-      var next = 0
-      func start() {
-        guard next < missing.count else { return }
-        let layer = missing[next]
-        next += 1
+    enum Done: Sendable {
+      case downloaded(Digest)
+      case unpacked
+    }
+    try await withThrowingTaskGroup(of: Done.self) { group in
+      var nextDownload = 0
+      var nextUnpack = 0
+      var unpacking = false
+      func startDownload() {
+        guard nextDownload < missing.count else { return }
+        let layer = missing[nextDownload]
+        nextDownload += 1
         group.addTask {
           let id = layer.digest.shortHex
           try await self.fetchBlob(
-            session, layer, into: store,
+            session, layer, into: content,
             received: { n in
               progress(ProgressEvent(id: id, status: ProgressEvent.downloading, current: n, total: layer.size))
             },
             verifying: { progress(ProgressEvent(id: id, status: ProgressEvent.verifyingChecksum)) })
           progress(ProgressEvent(id: id, status: ProgressEvent.downloadComplete))
+          return .downloaded(layer.digest)
         }
       }
-      for _ in 0..<min(limit, missing.count) { start() }
-      while try await group.next() != nil { start() }
+      // One unpack at a time (each needs the one below), started when its blob is in.
+      func startUnpack() {
+        guard unpack, !unpacking, nextUnpack < layers.count, ready.contains(layers[nextUnpack].digest) else {
+          return
+        }
+        unpacking = true
+        let index = nextUnpack
+        group.addTask {
+          let id = layers[index].digest.shortHex
+          let size = layers[index].size
+          try await blocking {
+            // Extracting is reported just before the apply; a layer already unpacked says nothing.
+            let applied = try store.unpackLayer(index, layers: layers, diffIDs: diffIDs) {
+              progress(ProgressEvent(id: id, status: ProgressEvent.extracting, current: size, total: size))
+            }
+            if applied { progress(ProgressEvent(id: id, status: ProgressEvent.pullComplete)) }
+          }
+          return .unpacked
+        }
+      }
+      for _ in 0..<min(limit, missing.count) { startDownload() }
+      startUnpack()
+      while let done = try await group.next() {
+        switch done {
+        case .downloaded(let digest):
+          ready.insert(digest)
+          startDownload()
+        case .unpacked:
+          unpacking = false
+          nextUnpack += 1
+        }
+        startUnpack()
+      }
     }
     return !missing.isEmpty
-  }
-
-  /// Unpacks into snapshots (off the cooperative pool), reporting each layer.
-  func unpack(_ image: Image, store: ImageStore, progress: @escaping ProgressHandler) async throws {
-    let layers = image.manifest.layers
-    try await blocking {
-      _ = try store.unpack(image) { index, done in
-        let layer = layers[index]
-        if done {
-          progress(ProgressEvent(id: layer.digest.shortHex, status: ProgressEvent.pullComplete))
-        } else {
-          progress(
-            ProgressEvent(
-              id: layer.digest.shortHex, status: ProgressEvent.extracting, current: layer.size, total: layer.size))
-        }
-      }
-    }
   }
 
   func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], what: String) throws -> T {

@@ -26,6 +26,8 @@ struct PullTests {
         // Unpacked: the top layer's snapshot is committed.
         let top = try #require(pulled.image.chainID)
         #expect(store.snapshots.stat(top.description)?.kind == .committed)
+        let bottom = try store.snapshots.filesystemDirectory(ChainIDs.first(layers[0].diffID))
+        #expect(try String(contentsOfFile: bottom + "/data/hello.txt", encoding: .utf8) == "hello from berth\n")
         // Docker's progress lines, in docker's order per layer.
         let id = layers[1].descriptor.digest.shortHex
         let statuses = log.statuses(id)
@@ -108,4 +110,9 @@ struct PullTests {
       }
     }
   }
+}
+
+/// The chain ID of a bottom layer is its diffID (image-spec config.md).
+enum ChainIDs {
+  static func first(_ diffID: Digest) -> String { diffID.description }
 }
