@@ -43,6 +43,12 @@ final class ByteCounter: Sendable {
     self.report = report
   }
 
+  /// Back to zero (a download that starts over).
+  func reset() {
+    received.store(0, ordering: .relaxed)
+    lastReported.store(0, ordering: .relaxed)
+  }
+
   func add(_ n: Int64) {
     let now = received.add(n, ordering: .relaxed).newValue
     let step = max(total / 100, 256 << 10)
@@ -95,7 +101,7 @@ extension RegistryClient {
       } catch is RangesUnsupported {
         log("\(session.endpoint.baseURL) ignores Range requests; fetching \(desc.digest) in one stream")
         try staged.truncate(to: 0)
-        counter.received.store(0, ordering: .relaxed)
+        counter.reset()
         try await downloadRange(session, desc, from: 0, to: nil, staged: staged, counter: counter)
       }
     } else {
