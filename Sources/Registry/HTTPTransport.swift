@@ -10,11 +10,14 @@ import NIOSSL
 typealias BodyFactory = @Sendable () throws -> HTTPClientRequest.Body
 
 extension RegistryClient {
+  /// The TLS configuration for an https URL's host, read from certs.d once per client.
   func tls(for url: String) throws -> TLSConfiguration? {
     guard url.hasPrefix("https://") else { return nil }
     let authority = RegistryEndpoint(registry: "", baseURL: url, isMirror: false).authority
+    if let cached = tlsCache.withLock({ $0[authority] }) { return cached }
     var tls = try configuration.transport.tlsConfiguration(for: authority)
     if configuration.transport.skipsVerification(authority) { tls.certificateVerification = .none }
+    tlsCache.withLock { $0[authority] = tls }
     return tls
   }
 

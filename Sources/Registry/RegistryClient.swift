@@ -63,6 +63,8 @@ public final class RegistryClient: Sendable {
   let knownBlobs = Mutex<[String: [Digest: String]]>([:])
   /// registry → the endpoint that answered its ping.
   let endpointCache = Mutex<[String: RegistryEndpoint]>([:])
+  /// host[:port] → its TLS configuration (system CAs + certs.d).
+  let tlsCache = Mutex<[String: TLSConfiguration]>([:])
 
   public init(configuration: RegistryClientConfiguration = RegistryClientConfiguration()) {
     self.configuration = configuration
