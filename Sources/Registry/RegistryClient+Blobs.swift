@@ -175,6 +175,10 @@ extension RegistryClient {
         case 404:
           await drain(resp)
           throw RegistryError.notFound("\(what) in \(session.repository): blob unknown to registry")
+        case 429, 500...599:
+          // Busy or failing for now: retried like a dropped connection.
+          let error = await failure(resp, "fetching \(what)", session: session)
+          throw RegistryError.transferFailed(what: what, attempts: failures, underlying: "\(error)")
         default:
           throw await failure(resp, "fetching \(what)", session: session)
         }

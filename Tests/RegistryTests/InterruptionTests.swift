@@ -21,11 +21,19 @@ let flakyProxyScript = #"""
           if n <= 0: return None
           cuts[digest] = n - 1
           json.dump(cuts, open(control, 'w'))
-          return 0 if cuts.get('zero') else 0.5
+          return 'busy' if cuts.get('busy') else 0 if cuts.get('zero') else 0.5
   class H(BaseHTTPRequestHandler):
       protocol_version = 'HTTP/1.1'
       def log_message(self, *a): pass
       def forward(self):
+          digest = self.path.split('/blobs/')[1] if '/blobs/sha256:' in self.path else None
+          if digest and self.command == 'GET' and json.load(open(control)).get('busy') and take_cut(digest):
+              with lock:
+                  open(logfile, 'a').write(json.dumps({'method': 'GET', 'path': self.path, 'range': None, 'status': 503}) + '\n')
+              body = b'{"errors":[{"code":"UNAVAILABLE","message":"busy"}]}'
+              self.send_response(503); self.send_header('Content-Length', str(len(body))); self.end_headers()
+              self.wfile.write(body)
+              return
           n = int(self.headers.get('Content-Length') or 0)
           body = self.rfile.read(n) if n else None
           conn = http.client.HTTPConnection('127.0.0.1', upstream)
@@ -96,6 +104,11 @@ final class FlakyProxy: @unchecked Sendable {
       toFile: controlPath, atomically: false, encoding: .utf8)
   }
 
+  /// Answer the next `times` GETs of `digest` with 503.
+  func busy(_ digest: Digest, times: Int) throws {
+    try "{\"\(digest)\": \(times), \"busy\": true}".write(toFile: controlPath, atomically: false, encoding: .utf8)
+  }
+
   struct Request: Decodable {
     var method: String
     var path: String
@@ -146,6 +159,25 @@ struct InterruptionTests {
           // Resumed where the data stopped, not from the start.
           #expect(gets.dropFirst().allSatisfy { ($0.range ?? "").hasPrefix("bytes=") && $0.range != "bytes=0-" })
           #expect(try ingestLeftovers(store).isEmpty)
+        }
+      }
+    }
+  }
+
+  @Test func busyRegistryIsRetried() async throws {
+    try await withTempDir { dir in
+      try await withRegistry(dir + "/reg") { reg in
+        let (m, layers) = try pushTestImage(dir + "/layout", to: "\(reg.host)/t/app:v1")
+        try await withProxy(dir, upstream: reg) { proxy in
+          let big = layers[1].descriptor
+          try proxy.busy(big.digest, times: 2)
+          let store = try ImageStore(root: dir + "/store")
+          let pulled = try await withClient { c in
+            try await c.pull(
+              reference: try ImageReference(parsing: "\(proxy.host)/t/app:v1"), into: store, unpack: false)
+          }
+          #expect(pulled.image.manifestDescriptor.digest == m.digest)
+          #expect(proxy.blobGets(big.digest).map(\.status) == [503, 503, 200])
         }
       }
     }
