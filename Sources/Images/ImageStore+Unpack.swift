@@ -67,11 +67,15 @@ extension ImageStore {
       let fd = try content.openFD(layer.digest)
       defer { close(fd) }
       let hasher = SHA256Hasher()
-      try LayerApplier.apply(fd: fd, into: dir, options: options) { hasher.update($0) }
+      let result = try LayerApplier.apply(fd: fd, into: dir, options: options) { hasher.update($0) }
       let actual = hasher.finalize()
       guard actual == diffID else {
         throw ImageError.diffIDMismatch(layer: layer.digest, expected: diffID, actual: actual)
       }
+      // Nearest first: the parent, then its ancestors.
+      let lowers = try snapshots.ancestors(active).map { try snapshots.filesystemDirectory($0) }
+      try ParentAttributes.inherit(
+        result.implicitDirectories, upper: dir, lowers: lowers, ownership: options.preserveOwnership)
       do {
         try snapshots.commit(key, key: active)
       } catch SnapshotError.alreadyExists {
