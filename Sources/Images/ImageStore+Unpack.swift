@@ -64,14 +64,7 @@ extension ImageStore {
     _ = try snapshots.prepare(active, parent: parent)
     do {
       let dir = try snapshots.filesystemDirectory(active)
-      let fd = try content.openFD(layer.digest)
-      defer { close(fd) }
-      let hasher = SHA256Hasher()
-      let result = try LayerApplier.apply(fd: fd, into: dir, options: options) { hasher.update($0) }
-      let actual = hasher.finalize()
-      guard actual == diffID else {
-        throw ImageError.diffIDMismatch(layer: layer.digest, expected: diffID, actual: actual)
-      }
+      let result = try applyVerified(layer, diffID: diffID, into: dir, options: options)
       // Nearest first: the parent, then its ancestors.
       let lowers = try snapshots.ancestors(active).map { try snapshots.filesystemDirectory($0) }
       try ParentAttributes.inherit(
@@ -85,6 +78,21 @@ extension ImageStore {
       try? snapshots.remove(active)
       throw error
     }
+  }
+
+  /// Applies the layer blob into `dir` and checks the uncompressed stream against `diffID`.
+  func applyVerified(_ layer: Descriptor, diffID: Digest, into dir: String, options: LayerApplyOptions) throws
+    -> LayerApplyResult
+  {
+    let fd = try content.openFD(layer.digest)
+    defer { close(fd) }
+    let hasher = SHA256Hasher()
+    let result = try LayerApplier.apply(fd: fd, into: dir, options: options) { hasher.update($0) }
+    let actual = hasher.finalize()
+    guard actual == diffID else {
+      throw ImageError.diffIDMismatch(layer: layer.digest, expected: diffID, actual: actual)
+    }
+    return result
   }
 
   /// Prepares a writable snapshot (a container's rootfs) on top of the unpacked image and its

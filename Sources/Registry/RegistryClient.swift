@@ -9,12 +9,22 @@ import NIOSSL
 import OCI
 import Synchronization
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+enum System {
+  static var coreCount: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+}
+
 public struct RegistryClientConfiguration: Sendable {
   public var transport: TransportPolicy
   /// Layers downloaded at once (dockerd: 3).
   public var maxConcurrentDownloads: Int
   /// Blobs uploaded at once (dockerd: 5).
   public var maxConcurrentUploads: Int
+  /// Layers applied (decompressed and written) at once, each into its own snapshot.
+  public var maxConcurrentUnpacks: Int = max(2, System.coreCount)
   /// Blobs at least this large are fetched as several concurrent Range requests.
   public var rangedFetchThreshold: Int64
   /// Concurrent ranges per large blob.

@@ -53,6 +53,35 @@ struct PullTests {
     }
   }
 
+  @Test func layersUnpackedApartStillInheritParentDirectoriesFromBelow() async throws {
+    try await withTempDir { dir in
+      try await withRegistry(dir + "/reg") { reg in
+        let b = try OCILayoutBuilder(dir: dir + "/layout")
+        // The lower layer is the big one: the upper one is in (and applied) first.
+        let lower = try b.addTarLayer("d('tmp', 0o1777)\nd('srv', 0o750)\nf('big', \(randomPython(3_000_000)))")
+        let upper = try b.addTarLayer("f('tmp/x', b'x')\nf('srv/www/index.html', b'hi')")
+        let m = try b.addImage([lower, upper])
+        try b.tag(m, "v1")
+        try b.copy("v1", to: "\(reg.host)/p/app:v1")
+        let store = try ImageStore(root: dir + "/store")
+        let pulled = try await withClient { c in
+          try await c.pull(reference: try ImageReference(parsing: "\(reg.host)/p/app:v1"), into: store)
+        }
+        let chains = [lower.diffID.description, try #require(pulled.image.chainID).description]
+        #expect(store.snapshots.stat(chains[1])?.parent == chains[0])
+        let upperDir = try store.snapshots.filesystemDirectory(chains[1])
+        func mode(_ p: String) throws -> Int {
+          try #require(try FileManager.default.attributesOfItem(atPath: p)[.posixPermissions] as? Int)
+        }
+        #expect(try mode(upperDir + "/tmp") == 0o1777)
+        #expect(try mode(upperDir + "/srv") == 0o750)
+        #expect(try mode(upperDir + "/srv/www") == 0o755)
+        // Nothing half-done is left behind.
+        #expect(!store.snapshots.list().contains { $0.key.hasPrefix("extract-") })
+      }
+    }
+  }
+
   @Test func pullByDigestVerifiesTheManifest() async throws {
     try await withTempDir { dir in
       try await withRegistry(dir + "/reg") { reg in
@@ -116,3 +145,6 @@ struct PullTests {
 enum ChainIDs {
   static func first(_ diffID: Digest) -> String { diffID.description }
 }
+
+/// A python expression for `n` random bytes (incompressible, so the layer is large).
+func randomPython(_ n: Int) -> String { "__import__('os').urandom(\(n))" }

@@ -49,6 +49,30 @@ final class OCILayoutBuilder {
     return TestLayer(descriptor: desc, diffID: SHA256Hasher.digest(tarBytes))
   }
 
+  /// A gzip layer written by python's tarfile: `body` calls d(name, mode) for a directory
+  /// entry and f(name, data) for a file (so a file can come without its parent's entry).
+  func addTarLayer(_ body: String) throws -> TestLayer {
+    let tar = dir + "/raw-\(UInt32.random(in: 0...UInt32.max)).tar"
+    defer { try? FileManager.default.removeItem(atPath: tar) }  // scratch
+    let script = """
+      import tarfile, io, sys
+      tf = tarfile.open(sys.argv[1], 'w', format=tarfile.PAX_FORMAT)
+      def d(name, mode=0o755):
+          ti = tarfile.TarInfo(name); ti.type = tarfile.DIRTYPE; ti.mode = mode; ti.mtime = 1000000000
+          tf.addfile(ti)
+      def f(name, data):
+          ti = tarfile.TarInfo(name); ti.size = len(data); ti.mode = 0o644; ti.mtime = 1000000000
+          tf.addfile(ti, io.BytesIO(data))
+      \(body)
+      tf.close()
+      """
+    try run(["python3", "-c", script, tar])
+    let tarBytes = try Data(contentsOf: URL(fileURLWithPath: tar))
+    let gz = try run(["gzip", "-n", "-1", "-c", tar])
+    return TestLayer(
+      descriptor: try addBlob(gz, mediaType: MediaType.ociLayerGzip), diffID: SHA256Hasher.digest(tarBytes))
+  }
+
   /// A config and manifest for `layers` on `platform`; returns the manifest's descriptor.
   func addImage(
     _ layers: [TestLayer], platform: Platform = Platform(architecture: "amd64", os: "linux"), label: String = ""
