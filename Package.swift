@@ -17,7 +17,11 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+<<<<<<< HEAD
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+=======
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+>>>>>>> feature-registry-client
   ],
   targets: [
     // C: only what Swift cannot do safely (raw syscalls, variadic calls, a fork+exec
@@ -54,6 +58,14 @@ let package = Package(
     .target(name: "ContentStore", dependencies: ["OCI", "COpenSSL"]),
     .target(name: "Snapshots", dependencies: ["LinuxOS"]),
     .target(name: "Images", dependencies: ["OCI", "Archive", "ContentStore", "Snapshots"]),
+    // The distribution client: auth, manifests, parallel ranged blob fetches into the store.
+    .target(
+      name: "Registry",
+      dependencies: [
+        "OCI", "ContentStore", "Images", "LinuxOS", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ]),
 
     // The engine: the Docker Engine API, the per-container shim, the daemon.
     .target(name: "EngineAPI"),
@@ -106,6 +118,12 @@ let package = Package(
     .testTarget(
       name: "ImagesTests",
       dependencies: ["Images", "Archive", "ContentStore", "LinuxOS", "Snapshots", "OCI", "CArchive"]),
+    .testTarget(
+      name: "RegistryTests",
+      dependencies: [
+        "Registry", "Images", "ContentStore", "OCI", "LinuxOS", .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]),
     .testTarget(name: "DockerIntegrationTests", dependencies: ["LinuxOS"]),
   ],
   swiftLanguageModes: [.v6]

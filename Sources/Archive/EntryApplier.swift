@@ -87,6 +87,7 @@ final class Applier {
         }
       }
       try applyDirectoryMetadata(entry, components: comps)
+      root.markExplicit(comps.joined(separator: "/"))
     case Sys.S_IFREG:
       try writeRegular(entry, archive: a, parentFD: pfd, name: name, comps: comps, path: path)
     case Sys.S_IFLNK:

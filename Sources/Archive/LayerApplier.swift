@@ -67,8 +67,8 @@ public enum LayerApplier {
     try applier.finish()
     source.finish()
     return LayerApplyResult(
-      entries: entries, expandedBytes: source.expandedBytes, compressedBytes: source.compressedBytes
-    )
+      entries: entries, expandedBytes: source.expandedBytes, compressedBytes: source.compressedBytes,
+      implicitDirectories: root.implicitDirectories.sorted())
   }
 
   /// Applies the layer file at `path`.

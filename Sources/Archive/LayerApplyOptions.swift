@@ -69,4 +69,7 @@ public struct LayerApplyResult: Sendable, Equatable {
   public var expandedBytes: Int64
   /// Bytes read from the source.
   public var compressedBytes: Int64
+  /// Directories the layer needed as parents but has no entry for ("tmp" for a lone
+  /// "tmp/x"), made 0755 root: their mode and owner should come from the layers below.
+  public var implicitDirectories: [String] = []
 }

@@ -15,6 +15,9 @@ final class RootedDirectory {
   let rootPath: String
   private var cachedKey: String?
   private var cachedFD: Int32 = -1
+  /// Directories made because an entry needed them as a parent (no entry of their own yet):
+  /// their attributes belong to the layers below (see LayerApplyResult.implicitDirectories).
+  private(set) var implicitDirectories = Set<String>()
 
   // RESOLVE_NO_XDEV 0x01, RESOLVE_NO_MAGICLINKS 0x02, RESOLVE_NO_SYMLINKS 0x04, RESOLVE_BENEATH 0x08
   static let resolveFlags: UInt64 = 0x02 | 0x04 | 0x08
@@ -37,6 +40,11 @@ final class RootedDirectory {
   deinit {
     if cachedFD >= 0 { close(cachedFD) }
     close(rootFD)
+  }
+
+  /// `path` got an entry of its own (a directory entry, or something replacing it).
+  func markExplicit(_ path: String) {
+    implicitDirectories.remove(path)
   }
 
   /// Drops the cached directory if it lies at or below `path` (a path being replaced).
@@ -104,7 +112,9 @@ final class RootedDirectory {
       let f = (last ? flags : BERTH_O_PATH) | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
       var next = Sys.retry { openat(fd, c, f) }
       if next < 0 && errno == ENOENT && create {
-        if mkdirat(fd, c, 0o755) != 0 && errno != EEXIST {
+        if mkdirat(fd, c, 0o755) == 0 {
+          implicitDirectories.insert(soFar)
+        } else if errno != EEXIST {
           let e = errno
           close(fd)
           throw Sys.fail("mkdir", soFar, e)

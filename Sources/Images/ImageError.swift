@@ -13,6 +13,8 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
   case corruptMetadata(path: String, reason: String)
   /// Making an image's init layer (mount targets) failed.
   case initLayer(String)
+  /// Giving a layer's implicit parent directory the attributes of the layers below failed.
+  case parentAttributes(path: String, errno: Int32)
 
   public var description: String {
     switch self {
@@ -32,6 +34,8 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
       return "image \(i) is in use by \(by.joined(separator: ", ")); use force to remove"
     case .corruptMetadata(let p, let r): return "image metadata \(p) is unreadable: \(r)"
     case .initLayer(let m): return "init layer: \(m)"
+    case .parentAttributes(let p, let e):
+      return "unpack: setting the attributes of directory \(p) from the layers below: errno \(e)"
     }
   }
 }

@@ -10,6 +10,8 @@ public struct ImageRecord: Codable, Sendable, Hashable {
   public var target: Descriptor
   /// RFC 3339 time the name was created or last changed.
   public var updated: String
+  /// "name@sha256:…" of the manifest (or index) this name was pulled as; nil when not pulled.
+  public var repoDigests: [String]? = nil
 
   public var isDangling: Bool { name.hasPrefix(ImageRecord.danglingPrefix) }
   static let danglingPrefix = "<none>@"

@@ -36,6 +36,26 @@ extension ImageStore {
     return parent
   }
 
+  /// Unpacks layer `index` of a chain whose lower layers are already unpacked (a pull
+  /// unpacks each layer as soon as it and those below are downloaded), calling `starting`
+  /// just before the apply. Returns false when the snapshot already existed.
+  @discardableResult
+  public func unpackLayer(
+    _ index: Int, layers: [Descriptor], diffIDs: [Digest], options: LayerApplyOptions = LayerApplyOptions(),
+    starting: () -> Void = {}
+  ) throws -> Bool {
+    guard diffIDs.count == layers.count, layers.indices.contains(index) else {
+      throw ImageError.layerCountMismatch(layers: layers.count, diffIDs: diffIDs.count)
+    }
+    let chains = ChainID.chain(diffIDs)
+    let key = chains[index].description
+    if snapshots.stat(key)?.kind == .committed { return false }
+    let parent = index == 0 ? nil : chains[index - 1].description
+    starting()
+    try applyLayer(layers[index], diffID: diffIDs[index], key: key, parent: parent, options: options)
+    return true
+  }
+
   /// Applies one layer blob into a fresh active snapshot on `parent` and commits it as `key`.
   func applyLayer(
     _ layer: Descriptor, diffID: Digest, key: String, parent: String?, options: LayerApplyOptions
@@ -44,14 +64,11 @@ extension ImageStore {
     _ = try snapshots.prepare(active, parent: parent)
     do {
       let dir = try snapshots.filesystemDirectory(active)
-      let fd = try content.openFD(layer.digest)
-      defer { close(fd) }
-      let hasher = SHA256Hasher()
-      try LayerApplier.apply(fd: fd, into: dir, options: options) { hasher.update($0) }
-      let actual = hasher.finalize()
-      guard actual == diffID else {
-        throw ImageError.diffIDMismatch(layer: layer.digest, expected: diffID, actual: actual)
-      }
+      let result = try applyVerified(layer, diffID: diffID, into: dir, options: options)
+      // Nearest first: the parent, then its ancestors.
+      let lowers = try snapshots.ancestors(active).map { try snapshots.filesystemDirectory($0) }
+      try ParentAttributes.inherit(
+        result.implicitDirectories, upper: dir, lowers: lowers, ownership: options.preserveOwnership)
       do {
         try snapshots.commit(key, key: active)
       } catch SnapshotError.alreadyExists {
@@ -61,6 +78,21 @@ extension ImageStore {
       try? snapshots.remove(active)
       throw error
     }
+  }
+
+  /// Applies the layer blob into `dir` and checks the uncompressed stream against `diffID`.
+  func applyVerified(_ layer: Descriptor, diffID: Digest, into dir: String, options: LayerApplyOptions) throws
+    -> LayerApplyResult
+  {
+    let fd = try content.openFD(layer.digest)
+    defer { close(fd) }
+    let hasher = SHA256Hasher()
+    let result = try LayerApplier.apply(fd: fd, into: dir, options: options) { hasher.update($0) }
+    let actual = hasher.finalize()
+    guard actual == diffID else {
+      throw ImageError.diffIDMismatch(layer: layer.digest, expected: diffID, actual: actual)
+    }
+    return result
   }
 
   /// Prepares a writable snapshot (a container's rootfs) on top of the unpacked image and its

@@ -83,6 +83,12 @@ public final class ImageStore: Sendable {
       {
         return try resolve(r)
       }
+      if let d = ref.digest {
+        let repoDigest = ref.name + "@" + d.description
+        if let r = records.first(where: { $0.repoDigests?.contains(repoDigest) ?? false }) {
+          return try resolve(r)
+        }
+      }
     }
     // By ID (config digest) or its prefix.
     var hex = nameOrID

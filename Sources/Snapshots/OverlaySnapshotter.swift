@@ -101,12 +101,26 @@ public final class OverlaySnapshotter: Sendable {
     }
   }
 
-  /// Turns the active snapshot `key` into the committed snapshot `name`.
-  public func commit(_ name: String, key: String, labels: [String: String]? = nil) throws {
+  /// Turns the active snapshot `key` into the committed snapshot `name`. `parent` (a
+  /// committed snapshot) places a snapshot prepared without one on top of it: a layer
+  /// unpacked on its own, at the same time as the layers below (its files never depend
+  /// on theirs).
+  public func commit(_ name: String, key: String, labels: [String: String]? = nil, parent: String? = nil)
+    throws
+  {
     let workDir: String = try state.withLock { s in
       guard var info = s.snapshots[key] else { throw SnapshotError.notFound(key) }
       guard info.kind == .active else { throw SnapshotError.notActive(key) }
       guard s.snapshots[name] == nil else { throw SnapshotError.alreadyExists(name) }
+      if let parent {
+        guard info.parent == nil, !s.snapshots.values.contains(where: { $0.parent == key }) else {
+          throw SnapshotError.parentNotCommitted(key: key, parent: parent)
+        }
+        guard s.snapshots[parent]?.kind == .committed else {
+          throw SnapshotError.parentNotCommitted(key: key, parent: parent)
+        }
+        info.parent = parent
+      }
       var next = s
       next.snapshots[key] = nil
       info.key = name
