@@ -17,11 +17,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-<<<<<<< HEAD
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-=======
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
->>>>>>> feature-registry-client
   ],
   targets: [
     // C: only what Swift cannot do safely (raw syscalls, variadic calls, a fork+exec
