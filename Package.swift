@@ -85,6 +85,9 @@ let package = Package(
     .target(name: "BerthCopy", dependencies: ["BerthCommands", "Archive"]),
     .executableTarget(name: "berth-cp", dependencies: ["BerthCommands", "BerthCopy"]),
 
+    // Builds: the Dockerfile parser (pure, no I/O).
+    .target(name: "Dockerfile"),
+
     .testTarget(
       name: "BerthCommandsTests", dependencies: ["BerthCommands", "BerthCopy", "EngineClient", "EngineAPI", "LinuxOS"]),
     .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI"]),
@@ -101,6 +104,7 @@ let package = Package(
       name: "ImagesTests",
       dependencies: ["Images", "Archive", "ContentStore", "LinuxOS", "Snapshots", "OCI", "CArchive"]),
     .testTarget(name: "DockerIntegrationTests", dependencies: ["LinuxOS"]),
+    .testTarget(name: "DockerfileTests", dependencies: ["Dockerfile"]),
   ],
   swiftLanguageModes: [.v6]
 )

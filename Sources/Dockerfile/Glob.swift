@@ -1,0 +1,197 @@
+/// A compiled glob for the two places the parser matches patterns: shell-style patterns in
+/// `${v#pat}` and friends (where `*` and `?` match any character), and `.dockerignore`
+/// patterns (where they stop at `/` and `**` crosses directories). Matching is a memoised
+/// walk over (pattern position, text position), so no input can make it exponential.
+struct Glob: Equatable, Sendable {
+  enum Token: Equatable, Sendable {
+    case literal(Unicode.Scalar)
+    /// `?`
+    case anyOne
+    /// `*`
+    case star
+    /// `**` followed by more pattern: `(.*/)?`, zero or more whole directories.
+    case directories
+    /// `**` at the end: anything, slashes included.
+    case everything
+    case set(negated: Bool, ranges: [ClosedRange<UInt32>])
+  }
+
+  let tokens: [Token]
+  /// `*`, `?` and negated sets do not match `/` (filepath.Match semantics).
+  let pathAware: Bool
+
+  /// Compiles a pattern; `\` escapes the next character. Returns nil for a malformed
+  /// pattern (an unclosed `[`, an empty set, a trailing `\` in path mode), as Go's
+  /// `filepath.Match` reports `ErrBadPattern`.
+  init?(_ pattern: String, pathAware: Bool, escape: Unicode.Scalar = "\\") {
+    let p = pattern.scalars
+    var tokens: [Token] = []
+    var i = 0
+    while i < p.count {
+      let c = p[i]
+      if c == "*" {
+        if pathAware && i + 1 < p.count && p[i + 1] == "*" {
+          i += 2
+          if i < p.count && p[i] == "/" { i += 1 }
+          tokens.append(i >= p.count ? .everything : .directories)
+          continue
+        }
+        if tokens.last != .star { tokens.append(.star) }
+      } else if c == "?" {
+        tokens.append(.anyOne)
+      } else if c == escape || c == "\\" {
+        if i + 1 < p.count {
+          i += 1
+          tokens.append(.literal(p[i]))
+        } else if pathAware {
+          return nil
+        } else {
+          tokens.append(.literal(c))
+        }
+      } else if c == "[" {
+        guard let (set, next) = Self.parseSet(p, from: i + 1, escape: escape) else {
+          if pathAware { return nil }
+          tokens.append(.literal(c))
+          i += 1
+          continue
+        }
+        tokens.append(set)
+        i = next
+        continue
+      } else {
+        tokens.append(.literal(c))
+      }
+      i += 1
+    }
+    self.tokens = tokens
+    self.pathAware = pathAware
+  }
+
+  /// Parses `[^a-z\]]` starting after the `[`; returns the token and the index after `]`.
+  private static func parseSet(_ p: Scalars, from start: Int, escape: Unicode.Scalar) -> (Token, Int)? {
+    var i = start
+    var negated = false
+    if i < p.count && (p[i] == "^" || p[i] == "!") {
+      negated = true
+      i += 1
+    }
+    var ranges: [ClosedRange<UInt32>] = []
+    func element() -> UInt32? {
+      guard i < p.count else { return nil }
+      var c = p[i]
+      if c == "\\" || c == escape {
+        i += 1
+        guard i < p.count else { return nil }
+        c = p[i]
+      }
+      i += 1
+      return c.value
+    }
+    while true {
+      guard i < p.count else { return nil }
+      if p[i] == "]" && !ranges.isEmpty { break }
+      if p[i] == "]" { return nil }
+      guard let lo = element() else { return nil }
+      var hi = lo
+      if i + 1 < p.count && p[i] == "-" && p[i + 1] != "]" {
+        i += 1
+        guard let h = element() else { return nil }
+        hi = h
+      }
+      guard lo <= hi else { return nil }
+      ranges.append(lo...hi)
+    }
+    return (.set(negated: negated, ranges: ranges), i + 1)
+  }
+
+  /// True when the whole of `text` matches.
+  func matches(_ text: String) -> Bool {
+    var run = Run(glob: self, text: text.scalars, mode: .whole)
+    return run.match(0, 0)
+  }
+
+  /// `.dockerignore` semantics: the pattern matches `path` or one of its parent directories
+  /// (the `(/.*)?$` BuildKit appends to every pattern).
+  func matchesPathOrParent(_ path: String) -> Bool {
+    var run = Run(glob: self, text: path.scalars, mode: .pathOrParent)
+    return run.match(0, 0)
+  }
+
+  /// True when some path below directory `dir` could match: used to decide whether an
+  /// excluded directory must still be walked for an exception inside it.
+  func couldMatchInside(_ dir: String) -> Bool {
+    var run = Run(glob: self, text: (dir + "/").scalars, mode: .prefix)
+    return run.match(0, 0)
+  }
+
+  /// Lengths `k` for which `text[0..<k]` matches, for prefix/suffix trimming.
+  func matchesPrefix(of text: Scalars, length k: Int) -> Bool {
+    var run = Run(glob: self, text: Array(text[0..<k]), mode: .whole)
+    return run.match(0, 0)
+  }
+
+  private struct Run {
+    enum Mode { case whole, pathOrParent, prefix }
+    let glob: Glob
+    let text: Scalars
+    let mode: Mode
+    var memo: [Int8]
+
+    init(glob: Glob, text: Scalars, mode: Mode) {
+      self.glob = glob
+      self.text = text
+      self.mode = mode
+      memo = Array(repeating: -1, count: (glob.tokens.count + 1) * (text.count + 1))
+    }
+
+    mutating func match(_ t: Int, _ s: Int) -> Bool {
+      let key = t * (text.count + 1) + s
+      if memo[key] >= 0 { return memo[key] == 1 }
+      let result = compute(t, s)
+      memo[key] = result ? 1 : 0
+      return result
+    }
+
+    private func single(_ token: Token, _ c: Unicode.Scalar) -> Bool {
+      switch token {
+      case .literal(let l): return l == c
+      case .anyOne: return !(glob.pathAware && c == "/")
+      case .set(let negated, let ranges):
+        if glob.pathAware && c == "/" { return false }
+        return ranges.contains { $0.contains(c.value) } != negated
+      default: return false
+      }
+    }
+
+    private mutating func compute(_ t: Int, _ s: Int) -> Bool {
+      let tokens = glob.tokens
+      if s == text.count {
+        if mode == .prefix { return true }
+        return tokens[t...].allSatisfy { $0 == .star || $0 == .directories || $0 == .everything }
+      }
+      if t == tokens.count {
+        // The pattern matched a parent directory of the path.
+        return mode != .whole && text[s] == "/"
+      }
+      switch tokens[t] {
+      case .star:
+        if match(t + 1, s) { return true }
+        if glob.pathAware && text[s] == "/" { return false }
+        return match(t, s + 1)
+      case .everything:
+        return true
+      case .directories:
+        if match(t + 1, s) { return true }
+        if mode == .prefix { return true }
+        var k = s
+        while k < text.count {
+          if text[k] == "/" && match(t + 1, k + 1) { return true }
+          k += 1
+        }
+        return false
+      default:
+        return single(tokens[t], text[s]) && match(t + 1, s + 1)
+      }
+    }
+  }
+}

@@ -1,0 +1,328 @@
+/// BuildKit's shell lexer (`frontend/dockerfile/shell`): variable expansion, quote removal
+/// and word splitting for the instructions the builder expands. Pure: the environment is a
+/// lookup function.
+struct ShellLexer {
+  var escape: Unicode.Scalar
+  /// Keep quote characters in the output (heredoc detection needs them).
+  var rawQuotes = false
+  /// Keep escape characters in the output.
+  var rawEscapes = false
+  var lookup: (String) -> String?
+
+  /// The whole input as one string (no splitting).
+  func processWord(_ text: String) throws(ParseFailure) -> String {
+    var scan = Scan(lexer: self, src: text.scalars)
+    return try scan.run().0
+  }
+
+  /// The input split into words at unquoted whitespace (expansions split too unless quoted).
+  func processWords(_ text: String) throws(ParseFailure) -> [String] {
+    var scan = Scan(lexer: self, src: text.scalars)
+    return try scan.run().1
+  }
+
+  /// Accumulates words as Go's `wordsStruct` does.
+  struct Words {
+    var word = Scalars()
+    var words: [String] = []
+    var inWord = false
+
+    mutating func addChar(_ c: Unicode.Scalar) {
+      if c.isSpace {
+        if inWord && !word.isEmpty {
+          words.append(String(word))
+          word.removeAll()
+          inWord = false
+        }
+      } else {
+        addRawChar(c)
+      }
+    }
+    mutating func addRawChar(_ c: Unicode.Scalar) {
+      word.append(c)
+      inWord = true
+    }
+    mutating func addString(_ s: Scalars) { for c in s { addChar(c) } }
+    mutating func addRawString(_ s: Scalars) {
+      word.append(contentsOf: s)
+      inWord = true
+    }
+    mutating func finish() -> [String] {
+      if !word.isEmpty { words.append(String(word)) }
+      word.removeAll()
+      return words
+    }
+  }
+
+  struct Scan {
+    let lexer: ShellLexer
+    let src: Scalars
+    var pos = 0
+    /// Escapes kept in the output even when the lexer is not raw (patterns need them).
+    var keepEscapes = false
+
+    init(lexer: ShellLexer, src: Scalars) {
+      self.lexer = lexer
+      self.src = src
+    }
+
+    var peek: Unicode.Scalar? { pos < src.count ? src[pos] : nil }
+    mutating func next() -> Unicode.Scalar? {
+      guard pos < src.count else { return nil }
+      defer { pos += 1 }
+      return src[pos]
+    }
+
+    mutating func run() throws(ParseFailure) -> (String, [String]) {
+      let (result, words) = try processStop(on: nil)
+      return (String(result), words)
+    }
+
+    /// Reads until `stop` (consumed) or the end; an unmatched stop character is an error.
+    mutating func processStop(on stop: Unicode.Scalar?) throws(ParseFailure) -> (Scalars, [String]) {
+      var result = Scalars()
+      var words = Words()
+      var found = false
+      while let c = peek {
+        if let stop, c == stop {
+          pos += 1
+          found = true
+          break
+        }
+        switch c {
+        case "'":
+          let s = try singleQuote()
+          result += s
+          words.addRawString(s)
+        case "\"":
+          let s = try doubleQuote()
+          result += s
+          words.addRawString(s)
+        case "$":
+          let s = try dollar()
+          result += s
+          words.addString(s)
+        default:
+          pos += 1
+          if c == lexer.escape {
+            if lexer.rawEscapes || keepEscapes {
+              words.addRawChar(c)
+              result.append(c)
+            }
+            guard let escaped = next() else { break }
+            words.addRawChar(escaped)
+            result.append(escaped)
+          } else {
+            words.addChar(c)
+            result.append(c)
+          }
+        }
+      }
+      if let stop, !found {
+        throw ParseFailure("unexpected end of statement while looking for matching \(stop)")
+      }
+      return (result, words.finish())
+    }
+
+    mutating func singleQuote() throws(ParseFailure) -> Scalars {
+      var result = Scalars()
+      pos += 1
+      if lexer.rawQuotes { result.append("'") }
+      while true {
+        guard let c = next() else {
+          throw ParseFailure("unexpected end of statement while looking for matching single-quote")
+        }
+        if c == "'" {
+          if lexer.rawQuotes { result.append(c) }
+          return result
+        }
+        result.append(c)
+      }
+    }
+
+    mutating func doubleQuote() throws(ParseFailure) -> Scalars {
+      var result = Scalars()
+      pos += 1
+      if lexer.rawQuotes { result.append("\"") }
+      while true {
+        guard let c = peek else {
+          throw ParseFailure("unexpected end of statement while looking for matching double-quote")
+        }
+        if c == "\"" {
+          pos += 1
+          if lexer.rawQuotes { result.append(c) }
+          return result
+        }
+        if c == "$" {
+          result += try dollar()
+          continue
+        }
+        pos += 1
+        var out = c
+        if c == lexer.escape {
+          if lexer.rawEscapes || keepEscapes { result.append(c) }
+          guard let n = peek else { continue }
+          if n == "\"" || n == "$" || n == lexer.escape {
+            pos += 1
+            out = n
+          } else if lexer.rawEscapes || keepEscapes {
+            continue
+          }
+        }
+        result.append(out)
+      }
+    }
+
+    /// `$name`, `${name}` and the `${name<modifier>word}` forms.
+    mutating func dollar() throws(ParseFailure) -> Scalars {
+      pos += 1
+      if peek != "{" {
+        let name = readName()
+        if name.isEmpty { return ["$"] }
+        return (lexer.lookup(name) ?? "").scalars
+      }
+      pos += 1
+      guard let first = peek else { throw ParseFailure("syntax error: missing '}'") }
+      if first == "{" || first == "}" || first == ":" { throw ParseFailure("syntax error: bad substitution") }
+      let name = readName()
+      guard let modifier = next() else { throw ParseFailure("syntax error: missing '}'") }
+      let value = lexer.lookup(name)
+      switch modifier {
+      case "}":
+        return (value ?? "").scalars
+      case "?":
+        let word = try braceWord()
+        guard let value else {
+          throw ParseFailure("\(name): \(word.isEmpty ? "is not allowed to be unset" : String(word))")
+        }
+        return value.scalars
+      case "-":
+        let word = try braceWord()
+        return value.map { $0.scalars } ?? word
+      case "+":
+        let word = try braceWord()
+        return value == nil ? [] : word
+      case ":":
+        guard let op = next() else { throw ParseFailure("syntax error: missing '}'") }
+        let word = try braceWord()
+        let v = value ?? ""
+        switch op {
+        case "-": return v.isEmpty ? word : v.scalars
+        case "+": return v.isEmpty ? [] : word
+        case "?":
+          if value == nil {
+            throw ParseFailure("\(name): \(word.isEmpty ? "is not allowed to be unset" : String(word))")
+          }
+          if v.isEmpty { throw ParseFailure("\(name): \(word.isEmpty ? "is not allowed to be empty" : String(word))") }
+          return v.scalars
+        default:
+          throw ParseFailure("unsupported modifier (\(op)) in substitution")
+        }
+      case "#", "%":
+        let longest = peek == modifier
+        if longest { pos += 1 }
+        let pattern = try braceWord(keepingEscapes: true)
+        return trim(value ?? "", pattern: pattern, fromStart: modifier == "#", longest: longest)
+      case "/":
+        let all = peek == "/"
+        if all { pos += 1 }
+        let (pattern, _) = try withEscapes { (s: inout Scan) throws(ParseFailure) in try s.processStop(on: "/") }
+        let replacement = try braceWord()
+        return replace(value ?? "", pattern: pattern, with: replacement, all: all)
+      default:
+        throw ParseFailure("unsupported modifier (\(modifier)) in substitution")
+      }
+    }
+
+    private mutating func braceWord(keepingEscapes: Bool = false) throws(ParseFailure) -> Scalars {
+      do {
+        if keepingEscapes {
+          return try withEscapes { (s: inout Scan) throws(ParseFailure) in try s.processStop(on: "}") }.0
+        }
+        return try processStop(on: "}").0
+      } catch {
+        if peek == nil { throw ParseFailure("syntax error: missing '}'") }
+        throw error
+      }
+    }
+
+    private mutating func withEscapes(
+      _ body: (inout Scan) throws(ParseFailure) -> (Scalars, [String])
+    ) throws(ParseFailure) -> (Scalars, [String]) {
+      let saved = keepEscapes
+      keepEscapes = true
+      defer { keepEscapes = saved }
+      return try body(&self)
+    }
+
+    /// A variable name: letters, digits and `_`; a run of digits; or one special parameter.
+    mutating func readName() -> String {
+      var name = Scalars()
+      while let c = peek {
+        if name.isEmpty && c.properties.numericType == .decimal {
+          while let d = peek, d.properties.numericType == .decimal {
+            name.append(d)
+            pos += 1
+          }
+          return String(name)
+        }
+        if name.isEmpty && "*#@!?-$".unicodeScalars.contains(c) {
+          pos += 1
+          return String(c)
+        }
+        guard c.properties.isAlphabetic || c.properties.numericType == .decimal || c == "_" else { break }
+        name.append(c)
+        pos += 1
+      }
+      return String(name)
+    }
+
+    private func glob(_ pattern: Scalars) -> Glob? {
+      Glob(String(pattern), pathAware: false, escape: lexer.escape)
+    }
+
+    private func trim(_ value: String, pattern: Scalars, fromStart: Bool, longest: Bool) -> Scalars {
+      let v = value.scalars
+      guard let g = glob(pattern) else { return v }
+      let n = v.count
+      if fromStart {
+        let lengths = longest ? Array(stride(from: n, through: 0, by: -1)) : Array(0...n)
+        for k in lengths where g.matches(String(v[0..<k])) { return Array(v[k...]) }
+      } else {
+        let starts = longest ? Array(0...n) : Array(stride(from: n, through: 0, by: -1))
+        for k in starts where g.matches(String(v[k...])) { return Array(v[0..<k]) }
+      }
+      return v
+    }
+
+    private func replace(_ value: String, pattern: Scalars, with replacement: Scalars, all: Bool) -> Scalars {
+      let v = value.scalars
+      guard !pattern.isEmpty, let g = glob(pattern) else { return v }
+      var out = Scalars()
+      var i = 0
+      while i <= v.count {
+        var matchEnd: Int? = nil
+        var k = v.count
+        while k > i {
+          if g.matches(String(v[i..<k])) {
+            matchEnd = k
+            break
+          }
+          k -= 1
+        }
+        if let end = matchEnd {
+          out += replacement
+          i = end
+          if !all {
+            out += v[i...]
+            return out
+          }
+        } else {
+          if i < v.count { out.append(v[i]) }
+          i += 1
+        }
+      }
+      return out
+    }
+  }
+}
