@@ -37,7 +37,7 @@ public struct Dockerfile: Equatable, Sendable {
     var warnings = lexed.warnings
     var names: [String: Int] = [:]
     for line in lexed.lines {
-      let location = SourceLocation(
+      let location = SourceSpan(
         startLine: line.startLine, endLine: line.endLine, original: line.text, source: line.source)
       func failure(_ message: String) -> DockerfileError {
         DockerfileError(line: line.startLine, endLine: line.endLine, message: message, fileName: fileName)

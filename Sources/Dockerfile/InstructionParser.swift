@@ -4,7 +4,7 @@ struct InstructionParser {
   let escape: Unicode.Scalar
 
   /// `location` is the instruction's own (an ONBUILD trigger shares its lines).
-  func parse(_ text: String, heredocs: [Heredoc], location: SourceLocation) throws(ParseFailure) -> InstructionKind {
+  func parse(_ text: String, heredocs: [Heredoc], location: SourceSpan) throws(ParseFailure) -> InstructionKind {
     let head = InstructionHead(line: text)
     let name = head.keyword.uppercased()
     let rest = head.rest
@@ -283,7 +283,7 @@ struct InstructionParser {
         startPeriod: try duration("start-period"), startInterval: try duration("start-interval"), retries: retries))
   }
 
-  private func parseOnbuild(rest: String, heredocs: [Heredoc], location: SourceLocation) throws(ParseFailure)
+  private func parseOnbuild(rest: String, heredocs: [Heredoc], location: SourceSpan) throws(ParseFailure)
     -> OnbuildInstruction
   {
     guard !rest.isEmpty else { throw ParseFailure("ONBUILD requires at least one argument") }

@@ -40,10 +40,10 @@ public struct StageGraph: Equatable, Sendable {
     nodes = []
     let escape = dockerfile.escape
     for stage in dockerfile.stages {
-      func fail(_ message: String, _ location: SourceLocation) -> DockerfileError {
+      func fail(_ message: String, _ location: SourceSpan) -> DockerfileError {
         DockerfileError(line: location.startLine, endLine: location.endLine, message: message)
       }
-      func substitute(_ text: String, _ location: SourceLocation) throws(DockerfileError) -> String {
+      func substitute(_ text: String, _ location: SourceSpan) throws(DockerfileError) -> String {
         do {
           return try Substitution.expand(text, env: globalArgs, escape: escape)
         } catch {

@@ -76,7 +76,7 @@ public struct SubstitutionError: Error, Equatable, Sendable, CustomStringConvert
   public var description: String { message }
 
   /// The same error located at an instruction.
-  public func at(_ location: SourceLocation, fileName: String = "Dockerfile") -> DockerfileError {
+  public func at(_ location: SourceSpan, fileName: String = "Dockerfile") -> DockerfileError {
     DockerfileError(line: location.startLine, endLine: location.endLine, message: message, fileName: fileName)
   }
 }

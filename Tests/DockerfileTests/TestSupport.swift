@@ -3,7 +3,7 @@ import Testing
 @testable import Dockerfile
 
 /// Parses or records the error as a test failure.
-func parse(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Dockerfile {
+func parse(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Dockerfile {
   do {
     return try Dockerfile.parse(text)
   } catch {
@@ -34,4 +34,4 @@ func only(_ text: String) throws -> InstructionKind {
   return all[0]
 }
 
-typealias SourceLocation = Testing.SourceLocation
+

@@ -1,9 +1,9 @@
 /// One instruction of a stage, with where it came from.
 public struct Instruction: Equatable, Sendable {
   public var kind: InstructionKind
-  public var location: SourceLocation
+  public var location: SourceSpan
 
-  public init(kind: InstructionKind, location: SourceLocation) {
+  public init(kind: InstructionKind, location: SourceSpan) {
     self.kind = kind
     self.location = location
   }

@@ -1,5 +1,5 @@
 /// Where an instruction sits in the Dockerfile and the text it was written as.
-public struct SourceLocation: Equatable, Sendable {
+public struct SourceSpan: Equatable, Sendable {
   /// 1-based line of the instruction keyword.
   public var startLine: Int
   /// 1-based last line, including continuation lines and heredoc bodies.
