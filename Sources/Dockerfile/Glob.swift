@@ -67,6 +67,32 @@ struct Glob: Equatable, Sendable {
     self.pathAware = pathAware
   }
 
+  /// A `${v#pattern}` pattern as BuildKit reads it: `*` and `?` match any characters,
+  /// `\` escapes only `*`, `?` and `\` (one before `}` or `/` is dropped), and brackets are
+  /// literal.
+  init(shellPattern pattern: String) throws(ParseFailure) {
+    let p = pattern.scalars
+    var tokens: [Token] = []
+    var i = 0
+    while i < p.count {
+      let c = p[i]
+      i += 1
+      switch c {
+      case "*": if tokens.last != .star { tokens.append(.star) }
+      case "?": tokens.append(.anyOne)
+      case "\\":
+        guard i < p.count else { throw ParseFailure("invalid escape '\\'") }
+        if p[i] == "}" || p[i] == "/" { continue }
+        guard p[i] == "*" || p[i] == "?" || p[i] == "\\" else { throw ParseFailure("invalid escape '\\\(p[i])'") }
+        tokens.append(.literal(p[i]))
+        i += 1
+      default: tokens.append(.literal(c))
+      }
+    }
+    self.tokens = tokens
+    pathAware = false
+  }
+
   /// Parses `[^a-z\]]` starting after the `[`; returns the token and the index after `]`.
   private static func parseSet(_ p: Scalars, from start: Int, escape: Unicode.Scalar) -> (Token, Int)? {
     var i = start

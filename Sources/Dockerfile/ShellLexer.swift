@@ -7,6 +7,8 @@ struct ShellLexer {
   var rawQuotes = false
   /// Keep escape characters in the output.
   var rawEscapes = false
+  /// Quotes are ordinary characters (BuildKit's `SkipProcessQuotes`, for heredoc bodies).
+  var skipQuotes = false
   var lookup: (String) -> String?
 
   /// The whole input as one string (no splitting).
@@ -90,11 +92,11 @@ struct ShellLexer {
           break
         }
         switch c {
-        case "'":
+        case "'" where !lexer.skipQuotes:
           let s = try singleQuote()
           result += s
           words.addRawString(s)
-        case "\"":
+        case "\"" where !lexer.skipQuotes:
           let s = try doubleQuote()
           result += s
           words.addRawString(s)
@@ -185,74 +187,68 @@ struct ShellLexer {
       guard let first = peek else { throw ParseFailure("syntax error: missing '}'") }
       if first == "{" || first == "}" || first == ":" { throw ParseFailure("syntax error: bad substitution") }
       let name = readName()
-      guard let modifier = next() else { throw ParseFailure("syntax error: missing '}'") }
+      guard var modifier = next() else { throw ParseFailure("syntax error: missing '}'") }
+      var shown = String(modifier)
       let value = lexer.lookup(name)
+      var colon = false
       switch modifier {
       case "}":
         return (value ?? "").scalars
-      case "?":
-        let word = try braceWord()
-        guard let value else {
-          throw ParseFailure("\(name): \(word.isEmpty ? "is not allowed to be unset" : String(word))")
-        }
-        return value.scalars
-      case "-":
-        let word = try braceWord()
-        return value.map { $0.scalars } ?? word
-      case "+":
-        let word = try braceWord()
-        return value == nil ? [] : word
-      case ":":
-        guard let op = next() else { throw ParseFailure("syntax error: missing '}'") }
-        let word = try braceWord()
-        let v = value ?? ""
-        switch op {
-        case "-": return v.isEmpty ? word : v.scalars
-        case "+": return v.isEmpty ? [] : word
-        case "?":
-          if value == nil {
-            throw ParseFailure("\(name): \(word.isEmpty ? "is not allowed to be unset" : String(word))")
-          }
-          if v.isEmpty { throw ParseFailure("\(name): \(word.isEmpty ? "is not allowed to be empty" : String(word))") }
-          return v.scalars
-        default:
-          throw ParseFailure("unsupported modifier (\(op)) in substitution")
-        }
-      case "#", "%":
-        let longest = peek == modifier
-        if longest { pos += 1 }
-        let pattern = try braceWord(keepingEscapes: true)
-        return trim(value ?? "", pattern: pattern, fromStart: modifier == "#", longest: longest)
       case "/":
         let all = peek == "/"
         if all { pos += 1 }
-        let (pattern, _) = try withEscapes { (s: inout Scan) throws(ParseFailure) in try s.processStop(on: "/") }
-        let replacement = try braceWord()
-        return replace(value ?? "", pattern: pattern, with: replacement, all: all)
+        let pattern = try braceWord(until: "/", missing: "syntax error: missing '/' in ${}")
+        let replacement = try braceWord(until: "}", missing: "syntax error: missing '}'")
+        return try replace(value ?? "", pattern: pattern, with: replacement, all: all)
+      case ":":
+        colon = true
+        guard let op = next() else { throw ParseFailure("syntax error: missing '}'") }
+        modifier = op
+        shown += String(op)
+        if op == "#" || op == "%" { throw ParseFailure("unsupported modifier (\(shown)) in substitution") }
+      case "+", "-", "?", "#", "%":
+        break
       default:
-        throw ParseFailure("unsupported modifier (\(modifier)) in substitution")
+        throw ParseFailure("unsupported modifier (\(shown)) in substitution")
+      }
+      let patternMode = modifier == "#" || modifier == "%"
+      var word = try braceWord(until: "}", missing: "syntax error: missing '}'", keepingEscapes: patternMode)
+      let unset = value == nil || (colon && value == "")
+      switch modifier {
+      case "-":
+        return unset ? word : (value ?? "").scalars
+      case "+":
+        return unset ? [] : word
+      case "?":
+        guard let value else {
+          throw ParseFailure("\(name): \(word.isEmpty ? "is not allowed to be unset" : String(word))")
+        }
+        if colon && value.isEmpty {
+          throw ParseFailure("\(name): \(word.isEmpty ? "is not allowed to be empty" : String(word))")
+        }
+        return value.scalars
+      case "#", "%":
+        let longest = word.first == modifier
+        if longest { word.removeFirst() }
+        return try trim(value ?? "", pattern: word, fromStart: modifier == "#", longest: longest)
+      default:
+        throw ParseFailure("unsupported modifier (\(shown)) in substitution")
       }
     }
 
-    private mutating func braceWord(keepingEscapes: Bool = false) throws(ParseFailure) -> Scalars {
+    /// The word inside `${…}` up to `stop`; patterns keep their escapes.
+    private mutating func braceWord(until stop: Unicode.Scalar, missing: String, keepingEscapes: Bool = true)
+      throws(ParseFailure) -> Scalars
+    {
+      let saved = keepEscapes
+      keepEscapes = keepingEscapes
+      defer { keepEscapes = saved }
       do {
-        if keepingEscapes {
-          return try withEscapes { (s: inout Scan) throws(ParseFailure) in try s.processStop(on: "}") }.0
-        }
-        return try processStop(on: "}").0
+        return try processStop(on: stop).0
       } catch {
-        if peek == nil { throw ParseFailure("syntax error: missing '}'") }
+        if peek == nil { throw ParseFailure(missing) }
         throw error
       }
-    }
-
-    private mutating func withEscapes(
-      _ body: (inout Scan) throws(ParseFailure) -> (Scalars, [String])
-    ) throws(ParseFailure) -> (Scalars, [String]) {
-      let saved = keepEscapes
-      keepEscapes = true
-      defer { keepEscapes = saved }
-      return try body(&self)
     }
 
     /// A variable name: letters, digits and `_`; a run of digits; or one special parameter.
@@ -277,13 +273,19 @@ struct ShellLexer {
       return String(name)
     }
 
-    private func glob(_ pattern: Scalars) -> Glob? {
-      Glob(String(pattern), pathAware: false, escape: lexer.escape)
+    private func glob(_ pattern: Scalars) throws(ParseFailure) -> Glob {
+      do {
+        return try Glob(shellPattern: String(pattern))
+      } catch {
+        throw ParseFailure("invalid pattern (\(String(pattern))) in substitution: \(error.message)")
+      }
     }
 
-    private func trim(_ value: String, pattern: Scalars, fromStart: Bool, longest: Bool) -> Scalars {
+    private func trim(_ value: String, pattern: Scalars, fromStart: Bool, longest: Bool) throws(ParseFailure)
+      -> Scalars
+    {
       let v = value.scalars
-      guard let g = glob(pattern) else { return v }
+      let g = try glob(pattern)
       let n = v.count
       if fromStart {
         let lengths = longest ? Array(stride(from: n, through: 0, by: -1)) : Array(0...n)
@@ -295,9 +297,12 @@ struct ShellLexer {
       return v
     }
 
-    private func replace(_ value: String, pattern: Scalars, with replacement: Scalars, all: Bool) -> Scalars {
+    private func replace(_ value: String, pattern: Scalars, with replacement: Scalars, all: Bool)
+      throws(ParseFailure) -> Scalars
+    {
       let v = value.scalars
-      guard !pattern.isEmpty, let g = glob(pattern) else { return v }
+      let g = try glob(pattern)
+      guard !g.tokens.isEmpty else { return v }
       var out = Scalars()
       var i = 0
       while i <= v.count {

@@ -23,7 +23,20 @@ public enum Substitution {
     do {
       return try lexer(env: env, escape: escape).processWord(word)
     } catch {
-      throw SubstitutionError(message: error.message)
+      throw SubstitutionError(word: word, message: error.message)
+    }
+  }
+
+  /// Expands a COPY/ADD heredoc body whose delimiter was not quoted (`Heredoc.expand`):
+  /// `$` references and `\` escapes are processed but quotes are ordinary characters, as
+  /// BuildKit's `SkipProcessQuotes` lexer does.
+  public static func expandHeredoc(_ content: String, env: [String: String]) throws(SubstitutionError) -> String {
+    var lexer = lexer(env: env, escape: "\\")
+    lexer.skipQuotes = true
+    do {
+      return try lexer.processWord(content)
+    } catch {
+      throw SubstitutionError(word: content, message: error.message)
     }
   }
 
@@ -36,7 +49,7 @@ public enum Substitution {
     do {
       return try lexer(env: env, escape: escape).processWords(word)
     } catch {
-      throw SubstitutionError(message: error.message)
+      throw SubstitutionError(word: word, message: error.message)
     }
   }
 
@@ -69,14 +82,22 @@ public enum Substitution {
 }
 
 /// A substitution that cannot be performed, with BuildKit's message
-/// (`FOO: is not allowed to be unset`, `syntax error: missing '}'` …).
+/// (`failed to process "${X:?}": X: is not allowed to be unset`).
 public struct SubstitutionError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The word being expanded.
+  public var word: String
+  /// What went wrong (`X: is not allowed to be unset`, `syntax error: missing '}'` …).
   public var message: String
-  public init(message: String) { self.message = message }
-  public var description: String { message }
 
-  /// The same error located at an instruction.
+  public init(word: String, message: String) {
+    self.word = word
+    self.message = message
+  }
+
+  public var description: String { "failed to process \"\(word)\": \(message)" }
+
+  /// The same error located at an instruction (`Dockerfile:7: failed to process …`).
   public func at(_ location: SourceSpan, fileName: String = "Dockerfile") -> DockerfileError {
-    DockerfileError(line: location.startLine, endLine: location.endLine, message: message, fileName: fileName)
+    DockerfileError(line: location.startLine, endLine: location.endLine, message: description, fileName: fileName)
   }
 }

@@ -11,6 +11,17 @@ struct SubstitutionTests {
     try Substitution.expand(word, env: env, escape: escape)
   }
 
+  /// The message a word fails with (nil when it expands).
+  func failure(_ word: String) -> String? {
+    do {
+      _ = try Substitution.expand(word, env: env)
+      return nil
+    } catch {
+      #expect(error.word == word)
+      return error.message
+    }
+  }
+
   @Test("reference example: WORKDIR ${FOO}, ADD . $FOO, COPY \\$FOO /quux")
   func referenceExample() throws {
     #expect(try expand("${FOO}") == "/bar")
@@ -45,11 +56,11 @@ struct SubstitutionTests {
 
   @Test func required() throws {
     #expect(try expand("${FOO:?msg}") == "/bar")
-    #expect(throws: SubstitutionError(message: "UNSET: is not allowed to be unset")) { try expand("${UNSET:?}") }
-    #expect(throws: SubstitutionError(message: "EMPTY: is not allowed to be empty")) { try expand("${EMPTY:?}") }
-    #expect(throws: SubstitutionError(message: "EMPTY: need it")) { try expand("${EMPTY:?need it}") }
+    #expect(failure("${UNSET:?}") == "UNSET: is not allowed to be unset")
+    #expect(failure("${EMPTY:?}") == "EMPTY: is not allowed to be empty")
+    #expect(failure("${EMPTY:?need it}") == "EMPTY: need it")
     #expect(try expand("${EMPTY?msg}") == "")
-    #expect(throws: SubstitutionError(message: "UNSET: gone")) { try expand("${UNSET?gone}") }
+    #expect(failure("${UNSET?gone}") == "UNSET: gone")
   }
 
   @Test("pattern removal, the reference's examples")
@@ -78,6 +89,21 @@ struct SubstitutionTests {
     #expect(try Substitution.expand("${v#a\\?}", env: env) == "a*b?c")
   }
 
+  @Test("BuildKit's pattern rules: brackets are literal, only \\*, \\? and \\\\ are escapes")
+  func patternRules() throws {
+    #expect(try Substitution.expand("${v#[ab]}", env: ["v": "[ab]c"]) == "c")
+    #expect(failure("${str#\\x}") == "invalid pattern (\\x) in substitution: invalid escape '\\x'")
+    #expect(failure("${str:#x}") == "unsupported modifier (:#) in substitution")
+    #expect(failure("${str/x}") == "syntax error: missing '/' in ${}")
+    #expect(try Substitution.expand("${v/a/\\\\}", env: ["v": "cab"]) == "c\\\\b")
+  }
+
+  @Test("COPY heredoc bodies: variables expand, quotes stay (BuildKit's SkipProcessQuotes)")
+  func heredocBody() throws {
+    let body = "echo \"hello ${FOO}\" '$FOO' \\$FOO\n"
+    #expect(try Substitution.expandHeredoc(body, env: ["FOO": "bar"]) == "echo \"hello bar\" 'bar' $FOO\n")
+  }
+
   @Test func quotes() throws {
     #expect(try expand("'$FOO'") == "$FOO")
     #expect(try expand("\"$FOO\"") == "/bar")
@@ -104,18 +130,14 @@ struct SubstitutionTests {
 
   @Test("malformed substitutions (BuildKit's messages)")
   func errors() {
-    #expect(throws: SubstitutionError(message: "syntax error: missing '}'")) { try expand("${") }
-    #expect(throws: SubstitutionError(message: "syntax error: bad substitution")) { try expand("${}") }
-    #expect(throws: SubstitutionError(message: "syntax error: bad substitution")) { try expand("${:-x}") }
-    #expect(throws: SubstitutionError(message: "syntax error: missing '}'")) { try expand("${FOO:-x") }
-    #expect(throws: SubstitutionError(message: "unsupported modifier (!) in substitution")) { try expand("${FOO!}") }
-    #expect(throws: SubstitutionError(message: "unsupported modifier (*) in substitution")) { try expand("${FOO:*x}") }
-    #expect(throws: SubstitutionError(message: "unexpected end of statement while looking for matching single-quote")) {
-      try expand("'abc")
-    }
-    #expect(throws: SubstitutionError(message: "unexpected end of statement while looking for matching double-quote")) {
-      try expand("\"abc")
-    }
+    #expect(failure("${") == "syntax error: missing '}'")
+    #expect(failure("${}") == "syntax error: bad substitution")
+    #expect(failure("${:-x}") == "syntax error: bad substitution")
+    #expect(failure("${FOO:-x") == "syntax error: missing '}'")
+    #expect(failure("${FOO!}") == "unsupported modifier (!) in substitution")
+    #expect(failure("${FOO:*x}") == "unsupported modifier (:*) in substitution")
+    #expect(failure("'abc") == "unexpected end of statement while looking for matching single-quote")
+    #expect(failure("\"abc") == "unexpected end of statement while looking for matching double-quote")
   }
 
   @Test("word splitting: expansions split unless quoted; empty quotes give no word (BuildKit)")
@@ -154,7 +176,8 @@ struct SubstitutionTests {
       _ = try Substitution.expand(path, env: [:])
       Issue.record("expected an error")
     } catch {
-      #expect(error.at(w.location).description == "Dockerfile:3: X: is not allowed to be unset")
+      #expect(
+        error.at(w.location).description == "Dockerfile:3: failed to process \"${X:?}\": X: is not allowed to be unset")
     }
   }
 }

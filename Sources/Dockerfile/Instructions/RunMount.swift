@@ -19,9 +19,9 @@ public struct MountSpec: Equatable, Sendable {
         try Substitution.expand(value, env: env, escape: escape)
       }
     } catch let failure as MountFailure {
-      throw SubstitutionError(message: failure.message)
+      throw SubstitutionError(word: raw, message: failure.message)
     } catch {
-      throw error as? SubstitutionError ?? SubstitutionError(message: "\(error)")
+      throw error as? SubstitutionError ?? SubstitutionError(word: raw, message: "\(error)")
     }
   }
 }
