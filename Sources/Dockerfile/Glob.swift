@@ -1,7 +1,8 @@
 /// A compiled glob for the two places the parser matches patterns: shell-style patterns in
 /// `${v#pat}` and friends (where `*` and `?` match any character), and `.dockerignore`
-/// patterns (where they stop at `/` and `**` crosses directories). Matching is a memoised
-/// walk over (pattern position, text position), so no input can make it exponential.
+/// patterns (where they stop at `/` and `**` crosses directories). Matching is a
+/// left-to-right simulation of the pattern's states (GlobMatching.swift): linear in the text,
+/// no recursion, so no input can make it exponential or exhaust the stack.
 struct Glob: Equatable, Sendable {
   enum Token: Equatable, Sendable {
     case literal(Unicode.Scalar)
@@ -67,6 +68,11 @@ struct Glob: Equatable, Sendable {
     self.pathAware = pathAware
   }
 
+  init(tokens: [Token], pathAware: Bool) {
+    self.tokens = tokens
+    self.pathAware = pathAware
+  }
+
   /// A `${v#pattern}` pattern as BuildKit reads it: `*` and `?` match any characters,
   /// `\` escapes only `*`, `?` and `\` (one before `}` or `/` is dropped), and brackets are
   /// literal.
@@ -128,96 +134,5 @@ struct Glob: Equatable, Sendable {
       ranges.append(lo...hi)
     }
     return (.set(negated: negated, ranges: ranges), i + 1)
-  }
-
-  /// True when the whole of `text` matches.
-  func matches(_ text: String) -> Bool {
-    var run = Run(glob: self, text: text.scalars, mode: .whole)
-    return run.match(0, 0)
-  }
-
-  /// `.dockerignore` semantics: the pattern matches `path` or one of its parent directories
-  /// (the `(/.*)?$` BuildKit appends to every pattern).
-  func matchesPathOrParent(_ path: String) -> Bool {
-    var run = Run(glob: self, text: path.scalars, mode: .pathOrParent)
-    return run.match(0, 0)
-  }
-
-  /// True when some path below directory `dir` could match: used to decide whether an
-  /// excluded directory must still be walked for an exception inside it.
-  func couldMatchInside(_ dir: String) -> Bool {
-    var run = Run(glob: self, text: (dir + "/").scalars, mode: .prefix)
-    return run.match(0, 0)
-  }
-
-  /// Lengths `k` for which `text[0..<k]` matches, for prefix/suffix trimming.
-  func matchesPrefix(of text: Scalars, length k: Int) -> Bool {
-    var run = Run(glob: self, text: Array(text[0..<k]), mode: .whole)
-    return run.match(0, 0)
-  }
-
-  private struct Run {
-    enum Mode { case whole, pathOrParent, prefix }
-    let glob: Glob
-    let text: Scalars
-    let mode: Mode
-    var memo: [Int8]
-
-    init(glob: Glob, text: Scalars, mode: Mode) {
-      self.glob = glob
-      self.text = text
-      self.mode = mode
-      memo = Array(repeating: -1, count: (glob.tokens.count + 1) * (text.count + 1))
-    }
-
-    mutating func match(_ t: Int, _ s: Int) -> Bool {
-      let key = t * (text.count + 1) + s
-      if memo[key] >= 0 { return memo[key] == 1 }
-      let result = compute(t, s)
-      memo[key] = result ? 1 : 0
-      return result
-    }
-
-    private func single(_ token: Token, _ c: Unicode.Scalar) -> Bool {
-      switch token {
-      case .literal(let l): return l == c
-      case .anyOne: return !(glob.pathAware && c == "/")
-      case .set(let negated, let ranges):
-        if glob.pathAware && c == "/" { return false }
-        return ranges.contains { $0.contains(c.value) } != negated
-      default: return false
-      }
-    }
-
-    private mutating func compute(_ t: Int, _ s: Int) -> Bool {
-      let tokens = glob.tokens
-      if s == text.count {
-        if mode == .prefix { return true }
-        return tokens[t...].allSatisfy { $0 == .star || $0 == .directories || $0 == .everything }
-      }
-      if t == tokens.count {
-        // The pattern matched a parent directory of the path.
-        return mode != .whole && text[s] == "/"
-      }
-      switch tokens[t] {
-      case .star:
-        if match(t + 1, s) { return true }
-        if glob.pathAware && text[s] == "/" { return false }
-        return match(t, s + 1)
-      case .everything:
-        return true
-      case .directories:
-        if match(t + 1, s) { return true }
-        if mode == .prefix { return true }
-        var k = s
-        while k < text.count {
-          if text[k] == "/" && match(t + 1, k + 1) { return true }
-          k += 1
-        }
-        return false
-      default:
-        return single(tokens[t], text[s]) && match(t + 1, s + 1)
-      }
-    }
   }
 }

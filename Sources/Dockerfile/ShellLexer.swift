@@ -62,6 +62,9 @@ struct ShellLexer {
     var pos = 0
     /// Escapes kept in the output even when the lexer is not raw (patterns need them).
     var keepEscapes = false
+    /// `${…}` nesting so far: bounded so a hostile word cannot exhaust the stack.
+    var depth = 0
+    static let maximumDepth = 64
 
     init(lexer: ShellLexer, src: Scalars) {
       self.lexer = lexer
@@ -177,6 +180,9 @@ struct ShellLexer {
 
     /// `$name`, `${name}` and the `${name<modifier>word}` forms.
     mutating func dollar() throws(ParseFailure) -> Scalars {
+      depth += 1
+      defer { depth -= 1 }
+      guard depth <= Self.maximumDepth else { throw ParseFailure("syntax error: substitutions nested too deeply") }
       pos += 1
       if peek != "{" {
         let name = readName()
@@ -281,52 +287,47 @@ struct ShellLexer {
       }
     }
 
+    /// `#`/`##` (prefix) and `%`/`%%` (suffix: the reversed pattern on the reversed value).
     private func trim(_ value: String, pattern: Scalars, fromStart: Bool, longest: Bool) throws(ParseFailure)
       -> Scalars
     {
-      let v = value.scalars
       let g = try glob(pattern)
-      let n = v.count
-      if fromStart {
-        let lengths = longest ? Array(stride(from: n, through: 0, by: -1)) : Array(0...n)
-        for k in lengths where g.matches(String(v[0..<k])) { return Array(v[k...]) }
-      } else {
-        let starts = longest ? Array(0...n) : Array(stride(from: n, through: 0, by: -1))
-        for k in starts where g.matches(String(v[k...])) { return Array(v[0..<k]) }
-      }
-      return v
+      let v = fromStart ? value.scalars : value.scalars.reversed()
+      let lengths = (fromStart ? g : g.reversed).matchingPrefixLengths(of: v, firstOnly: !longest)
+      guard let k = longest ? lengths.last : lengths.first else { return value.scalars }
+      let rest = Array(v[k...])
+      return fromStart ? rest : rest.reversed()
     }
 
+    /// `/` and `//` with Go's `ReplaceAllString` rules: non-overlapping leftmost-longest
+    /// matches, and an empty match right after a match is skipped.
     private func replace(_ value: String, pattern: Scalars, with replacement: Scalars, all: Bool)
       throws(ParseFailure) -> Scalars
     {
       let v = value.scalars
       let g = try glob(pattern)
-      guard !g.tokens.isEmpty else { return v }
       var out = Scalars()
       var i = 0
-      while i <= v.count {
-        var matchEnd: Int? = nil
-        var k = v.count
-        while k > i {
-          if g.matches(String(v[i..<k])) {
-            matchEnd = k
-            break
-          }
-          k -= 1
+      var previousEnd = -1
+      while i <= v.count, let m = g.leftmostLongestMatch(in: v, from: i) {
+        if m.isEmpty && m.lowerBound == previousEnd {
+          guard m.lowerBound < v.count else { break }
+          out += v[i...m.lowerBound]
+          i = m.lowerBound + 1
+          continue
         }
-        if let end = matchEnd {
-          out += replacement
-          i = end
-          if !all {
-            out += v[i...]
-            return out
-          }
+        out += v[i..<m.lowerBound]
+        out += replacement
+        previousEnd = m.upperBound
+        if m.isEmpty {
+          if m.lowerBound < v.count { out.append(v[m.lowerBound]) }
+          i = m.lowerBound + 1
         } else {
-          if i < v.count { out.append(v[i]) }
-          i += 1
+          i = m.upperBound
         }
+        if !all { break }
       }
+      if i < v.count { out += v[i...] }
       return out
     }
   }

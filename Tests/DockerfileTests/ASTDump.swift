@@ -10,7 +10,8 @@ enum ASTDump {
     for a in df.metaArgs { out.append("meta \(span(a.location)) \(kind(a.kind))") }
     for s in df.stages {
       out.append(
-        "stage \(s.index) name=\(s.name ?? "-") base=\(s.baseName) platform=\(s.platform ?? "-") lines=\(s.line)-\(s.endLine)")
+        "stage \(s.index) name=\(s.name ?? "-") base=\(s.baseName) platform=\(s.platform ?? "-") lines=\(s.line)-\(s.endLine)"
+      )
       for i in s.instructions { out.append("  \(span(i.location)) \(kind(i.kind))") }
     }
     for w in df.warnings { out.append("warning \(w.line): \(w.message)") }
@@ -19,7 +20,9 @@ enum ASTDump {
 
   static func q(_ s: String) -> String { s.debugDescription }
   static func span(_ l: SourceSpan) -> String { "\(l.startLine)-\(l.endLine)" }
-  static func check(_ c: CheckDirective) -> String { "skip=\(c.skipAll ? "all" : c.skip.joined(separator: ",")) error=\(c.error)" }
+  static func check(_ c: CheckDirective) -> String {
+    "skip=\(c.skipAll ? "all" : c.skip.joined(separator: ",")) error=\(c.error)"
+  }
   static func list(_ items: [String]) -> String { "[" + items.map(q).joined(separator: ", ") + "]" }
   static func form(_ f: CommandForm) -> String {
     switch f {
@@ -70,7 +73,8 @@ enum ASTDump {
     case .copy(let c):
       let flags: [String?] = [
         opt("from", c.from), opt("chown", c.chown), opt("chmod", c.chmod), c.link ? "link" : nil,
-        c.parents ? "parents" : nil, c.excludes.isEmpty ? nil : "exclude=\(list(c.excludes))", c.isJSONForm ? "json" : nil,
+        c.parents ? "parents" : nil, c.excludes.isEmpty ? nil : "exclude=\(list(c.excludes))",
+        c.isJSONForm ? "json" : nil,
       ]
       return (["COPY"] + flags.compactMap { $0 } + [sources(c.sources), "->", q(c.destination)]).joined(separator: " ")
     case .add(let a):
@@ -84,14 +88,16 @@ enum ASTDump {
     case .env(let p): return "ENV " + p.map { "\(q($0.key))=\(q($0.value))" }.joined(separator: " ")
     case .label(let p): return "LABEL " + p.map { "\(q($0.key))=\(q($0.value))" }.joined(separator: " ")
     case .arg(let a):
-      return "ARG " + a.map { def in def.defaultValue.map { "\(def.name)=\(q($0))" } ?? def.name }.joined(separator: " ")
+      return "ARG "
+        + a.map { def in def.defaultValue.map { "\(def.name)=\(q($0))" } ?? def.name }.joined(separator: " ")
     case .expose(let p): return "EXPOSE \(list(p))"
     case .user(let u): return "USER \(q(u))"
     case .volume(let v): return "VOLUME \(list(v))"
     case .healthcheck(let h):
       guard case .check(let c) = h else { return "HEALTHCHECK NONE" }
       let o: [String?] = [
-        c.interval.map { "interval=\($0)" }, c.timeout.map { "timeout=\($0)" }, c.startPeriod.map { "start-period=\($0)" },
+        c.interval.map { "interval=\($0)" }, c.timeout.map { "timeout=\($0)" },
+        c.startPeriod.map { "start-period=\($0)" },
         c.startInterval.map { "start-interval=\($0)" }, c.retries.map { "retries=\($0)" },
       ]
       return (["HEALTHCHECK"] + o.compactMap { $0 } + [list(h.test)]).joined(separator: " ")

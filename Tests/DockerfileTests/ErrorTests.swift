@@ -11,7 +11,10 @@ struct ErrorTests {
       ("FROM scratch\nfrobnicate x", "Dockerfile:2: unknown instruction: FROBNICATE"),
       ("FROM a b", "Dockerfile:1: FROM requires either one or three arguments"),
       ("FROM scratch\nRUN <<EOF\nx", "Dockerfile:2: unterminated heredoc EOF"),
-      ("FROM scratch\nSHELL [\"sh\", 1]", "Dockerfile:2: when using JSON array syntax, arrays must be comprised of strings only"),
+      (
+        "FROM scratch\nSHELL [\"sh\", 1]",
+        "Dockerfile:2: when using JSON array syntax, arrays must be comprised of strings only"
+      ),
       ("FROM scratch\nSHELL sh -c", "Dockerfile:2: SHELL requires the arguments to be in JSON form"),
       ("FROM scratch\nRUN \\\n", "Dockerfile:2: RUN requires at least one argument"),
       ("RUN echo", "Dockerfile:1: no build stage in current context"),

@@ -4,10 +4,12 @@ import Testing
 
 /// `--flags` as BuildKit's BFlags reads them, validated per instruction.
 struct FlagTests {
-  @Test("an unknown flag is named in the error", arguments: [
-    ("RUN --foo=1 x", "foo"), ("COPY --checksum=x a b", "checksum"), ("FROM --pull img", "pull"),
-    ("WORKDIR --x /a", "x"), ("ENV --a=b c=d", "a"), ("CMD --help", "help"), ("ADD --parents a b", "parents"),
-  ])
+  @Test(
+    "an unknown flag is named in the error",
+    arguments: [
+      ("RUN --foo=1 x", "foo"), ("COPY --checksum=x a b", "checksum"), ("FROM --pull img", "pull"),
+      ("WORKDIR --x /a", "x"), ("ENV --a=b c=d", "a"), ("CMD --help", "help"), ("ADD --parents a b", "parents"),
+    ])
   func unknownFlag(line: String, flag: String) {
     let text = line.hasPrefix("FROM") ? line : "FROM scratch\n" + line
     let error = parseError(text)
@@ -21,7 +23,8 @@ struct FlagTests {
   }
 
   @Test func badBoolean() {
-    #expect(parseError("FROM scratch\nCOPY --link=yes a b")?.message == "expecting boolean value for flag link, not: yes")
+    #expect(
+      parseError("FROM scratch\nCOPY --link=yes a b")?.message == "expecting boolean value for flag link, not: yes")
   }
 
   @Test func duplicateSingleFlag() {
@@ -154,7 +157,9 @@ struct RunMountTests {
 
   @Test("mounts with variables are resolved by the builder with the stage's env")
   func deferredMount() throws {
-    guard case .run(let run) = try only("RUN --mount=type=cache,target=$DIR,id=${ID:-dflt} true") else { throw Failure() }
+    guard case .run(let run) = try only("RUN --mount=type=cache,target=$DIR,id=${ID:-dflt} true") else {
+      throw Failure()
+    }
     let spec = try #require(run.mounts.first)
     #expect(spec.parsed == nil)
     #expect(spec.raw == "type=cache,target=$DIR,id=${ID:-dflt}")
@@ -165,6 +170,7 @@ struct RunMountTests {
 
   @Test("from= cannot use variables (BuildKit)")
   func fromWithVariable() {
-    #expect(mountError("from=$STAGE,target=/x") == "'from' doesn't support variable expansion, define alias stage instead")
+    #expect(
+      mountError("from=$STAGE,target=/x") == "'from' doesn't support variable expansion, define alias stage instead")
   }
 }

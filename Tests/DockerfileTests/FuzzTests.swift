@@ -51,7 +51,8 @@ struct FuzzTests {
         case .env(let pairs), .label(let pairs): words = pairs.flatMap { [$0.key, $0.value] }
         case .workdir(let w), .user(let w), .stopSignal(let w): words = [w]
         case .expose(let w), .volume(let w): words = w
-        case .copy(let c): words = [c.destination] + c.sources.compactMap { if case .path(let p) = $0 { p } else { nil } }
+        case .copy(let c):
+          words = [c.destination] + c.sources.compactMap { if case .path(let p) = $0 { p } else { nil } }
         case .run(let r): for m in r.mounts { _ = try? m.resolved(env: env, escape: df.escape) }
         default: break
         }
@@ -120,7 +121,9 @@ struct FuzzTests {
 
   @Test func substitutionAndIgnorePatternsNeverCrash() {
     var rng = Random(state: 99)
-    let pieces = ["$", "{", "}", ":", "-", "+", "?", "#", "%", "/", "*", "[", "]", "!", "^", "\\", "'", "\"", "a", "A", " ", "**"]
+    let pieces = [
+      "$", "{", "}", ":", "-", "+", "?", "#", "%", "/", "*", "[", "]", "!", "^", "\\", "'", "\"", "a", "A", " ", "**",
+    ]
     for _ in 0..<2000 {
       var word = ""
       for _ in 0..<Int.random(in: 0...16, using: &rng) { word += pieces.randomElement(using: &rng) ?? "" }
@@ -131,5 +134,46 @@ struct FuzzTests {
         _ = m.canSkipDirectory(path: word)
       }
     }
+  }
+}
+
+/// Hostile sizes: deep nesting and long values neither exhaust the stack nor take long.
+struct LargeInputTests {
+  @Test func deeplyNestedSubstitutionIsAnError() throws {
+    let word = String(repeating: "${a:-", count: 10_000) + String(repeating: "}", count: 10_000)
+    #expect(throws: SubstitutionError.self) { try Substitution.expand(word, env: [:]) }
+    #expect(
+      try Substitution.expand(String(repeating: "${a:-", count: 60) + "x" + String(repeating: "}", count: 60), env: [:])
+        == "x")
+  }
+
+  @Test func longValuesMatchInLinearTime() throws {
+    let long = String(repeating: "ab", count: 10_000)
+    let env = ["v": long]
+    #expect(try Substitution.expand("${v##*a}", env: env) == "b")
+    #expect(try Substitution.expand("${v%%b*}", env: env) == "a")
+    #expect(try Substitution.expand("${v#*b}", env: env).count == long.count - 2)
+    #expect(try Substitution.expand("${v//ab/}", env: env) == "")
+    #expect(try Substitution.expand("${v/b*a/-}", env: env) == "a-b")
+  }
+
+  @Test func longPathsAndPatterns() throws {
+    let deep = Array(repeating: "d", count: 20_000).joined(separator: "/")
+    let m = try IgnoreMatcher(patterns: ["**/x", String(repeating: "*/", count: 100) + "y"])
+    #expect(!m.matches(path: deep))
+    #expect(m.matches(path: deep + "/x"))
+    #expect(!m.canSkipDirectory(path: deep))
+  }
+
+  @Test func longDockerfile() throws {
+    let text = "FROM scratch\n" + String(repeating: "RUN echo \\\n  x \\\n", count: 5_000) + "  done\n"
+    let df = try Dockerfile.parse(text)
+    #expect(df.stages[0].instructions.count == 1)
+    #expect(df.stages[0].instructions[0].location.endLine == 10_002)
+  }
+
+  @Test func deeplyNestedJSONFallsBackToShellForm() throws {
+    let json = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+    #expect(try only("CMD " + json) == .cmd(.shell(json)))
   }
 }

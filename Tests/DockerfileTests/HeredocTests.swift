@@ -57,7 +57,9 @@ struct HeredocTests {
     guard case .copy(let copy) = try only("COPY <<-\(delimiter) /script.sh\n  echo \"hello ${FOO}\"\nEOT") else {
       throw Failure()
     }
-    #expect(copy.sources == [.heredoc(Heredoc(name: "EOT", content: "  echo \"hello ${FOO}\"\n", expand: false, chomp: true))])
+    #expect(
+      copy.sources == [.heredoc(Heredoc(name: "EOT", content: "  echo \"hello ${FOO}\"\n", expand: false, chomp: true))]
+    )
   }
 
   @Test func fileDescriptorPrefix() throws {
@@ -77,7 +79,10 @@ struct HeredocTests {
 
   @Test("the exec form never reads heredocs")
   func execFormHasNoHeredoc() throws {
-    #expect(try kinds("RUN [\"cat\", \"<<EOF\"]\nUSER x") == [.run(RunInstruction(command: .exec(["cat", "<<EOF"]))), .user("x")])
+    #expect(
+      try kinds("RUN [\"cat\", \"<<EOF\"]\nUSER x") == [
+        .run(RunInstruction(command: .exec(["cat", "<<EOF"]))), .user("x"),
+      ])
   }
 
   @Test("only RUN, COPY and ADD take heredocs")
@@ -106,7 +111,8 @@ struct HeredocTests {
   }
 
   @Test func heredocAsCopyDestinationIsAnError() {
-    #expect(parseError("FROM scratch\nCOPY a <<EOF\nx\nEOF")?.message == "COPY cannot accept a heredoc as a destination")
+    #expect(
+      parseError("FROM scratch\nCOPY a <<EOF\nx\nEOF")?.message == "COPY cannot accept a heredoc as a destination")
   }
 
   @Test func contentAfterDelimiterIsTheNextInstruction() throws {
@@ -115,7 +121,8 @@ struct HeredocTests {
     #expect(i.count == 2)
     #expect(i[0].location.endLine == 6)
     guard case .copy(let copy) = i[0].kind else { throw Failure() }
-    #expect(copy.sources == [.heredoc(Heredoc(name: "A", content: "1\n")), .heredoc(Heredoc(name: "B", content: "2\n"))])
+    #expect(
+      copy.sources == [.heredoc(Heredoc(name: "A", content: "1\n")), .heredoc(Heredoc(name: "B", content: "2\n"))])
     #expect(copy.destination == "/dir/")
   }
 }

@@ -13,7 +13,9 @@ struct InstructionTests {
     #expect(df.stages[1].from.kind == .from(FromInstruction(baseName: "scratch")))
   }
 
-  @Test("FROM argument count (BuildKit's message)", arguments: ["FROM", "FROM a b", "FROM a AS", "FROM a AS b c", "FROM a IS b"])
+  @Test(
+    "FROM argument count (BuildKit's message)",
+    arguments: ["FROM", "FROM a b", "FROM a AS", "FROM a AS b c", "FROM a IS b"])
   func fromArgumentCount(line: String) {
     #expect(parseError(line)?.description == "Dockerfile:1: FROM requires either one or three arguments")
   }
@@ -61,7 +63,8 @@ struct InstructionTests {
 
   @Test func copyForms() throws {
     #expect(
-      try only("COPY --from=build --chown=55:mygroup --chmod=644 --link --parents --exclude=*.txt --exclude=*.md a b /dst/")
+      try only(
+        "COPY --from=build --chown=55:mygroup --chmod=644 --link --parents --exclude=*.txt --exclude=*.md a b /dst/")
         == .copy(
           CopyInstruction(
             sources: [.path("a"), .path("b")], destination: "/dst/", from: "build", chown: "55:mygroup", chmod: "644",
@@ -88,7 +91,8 @@ struct InstructionTests {
   @Test func addForms() throws {
     #expect(
       try only(
-        "ADD --checksum=sha256:24454f830cdb571e --keep-git-dir=true --unpack=false --chmod=755 https://example.com/a.tgz /d/")
+        "ADD --checksum=sha256:24454f830cdb571e --keep-git-dir=true --unpack=false --chmod=755 https://example.com/a.tgz /d/"
+      )
         == .add(
           AddInstruction(
             sources: [.path("https://example.com/a.tgz")], destination: "/d/", chmod: "755", keepGitDir: true,
@@ -133,7 +137,8 @@ struct InstructionTests {
     #expect(
       try only("LABEL \"com.example.vendor\"=\"ACME Incorporated\" version=1.0 description=\"a \\\nb\"")
         == .label([
-          KeyValue(key: "\"com.example.vendor\"", value: "\"ACME Incorporated\""), KeyValue(key: "version", value: "1.0"),
+          KeyValue(key: "\"com.example.vendor\"", value: "\"ACME Incorporated\""),
+          KeyValue(key: "version", value: "1.0"),
           KeyValue(key: "description", value: "\"a b\""),
         ]))
   }
@@ -152,7 +157,8 @@ struct InstructionTests {
 
   @Test func metaArgsBeforeFrom() throws {
     let df = try parse("ARG  CODE_VERSION=latest\nARG B\nFROM base:${CODE_VERSION}\nARG B")
-    #expect(df.metaArgDefinitions == [ArgDefinition(name: "CODE_VERSION", defaultValue: "latest"), ArgDefinition(name: "B")])
+    #expect(
+      df.metaArgDefinitions == [ArgDefinition(name: "CODE_VERSION", defaultValue: "latest"), ArgDefinition(name: "B")])
     #expect(df.metaArgs.map(\.location.startLine) == [1, 2])
     #expect(df.stages[0].instructions.map(\.kind) == [.arg([ArgDefinition(name: "B")])])
   }
@@ -172,7 +178,8 @@ struct InstructionTests {
     #expect(
       parseError("FROM scratch\nSHELL powershell -command")?.description
         == "Dockerfile:2: SHELL requires the arguments to be in JSON form")
-    #expect(parseError("FROM scratch\nSHELL [\"sh\", \"-c\"")?.message == "SHELL requires the arguments to be in JSON form")
+    #expect(
+      parseError("FROM scratch\nSHELL [\"sh\", \"-c\"")?.message == "SHELL requires the arguments to be in JSON form")
     #expect(parseError("FROM scratch\nSHELL []")?.message == "SHELL requires at least one argument")
   }
 
@@ -210,16 +217,19 @@ struct InstructionTests {
           OnbuildInstruction(
             trigger: Instruction(
               kind: .add(AddInstruction(sources: [.path(".")], destination: "/app/src")),
-              location: SourceSpan(startLine: 2, endLine: 2, original: "ADD . /app/src", source: "ONBUILD ADD . /app/src")),
+              location: SourceSpan(
+                startLine: 2, endLine: 2, original: "ADD . /app/src", source: "ONBUILD ADD . /app/src")),
             expression: "ADD . /app/src")))
   }
 
   @Test("ONBUILD limitations (reference)")
   func onbuildLimitations() {
     #expect(
-      parseError("FROM scratch\nONBUILD ONBUILD RUN x")?.message == "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed")
+      parseError("FROM scratch\nONBUILD ONBUILD RUN x")?.message
+        == "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed")
     #expect(parseError("FROM scratch\nonbuild from x")?.message == "FROM isn't allowed as an ONBUILD trigger")
-    #expect(parseError("FROM scratch\nONBUILD MAINTAINER me")?.message == "MAINTAINER isn't allowed as an ONBUILD trigger")
+    #expect(
+      parseError("FROM scratch\nONBUILD MAINTAINER me")?.message == "MAINTAINER isn't allowed as an ONBUILD trigger")
     #expect(parseError("FROM scratch\nONBUILD RUNN x")?.message == "unknown instruction: RUNN")
     #expect(parseError("FROM scratch\nONBUILD")?.message == "ONBUILD requires at least one argument")
   }
@@ -230,4 +240,3 @@ struct InstructionTests {
     #expect(df.warnings.first?.line == 2)
   }
 }
-

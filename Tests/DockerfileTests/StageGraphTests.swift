@@ -37,7 +37,8 @@ struct StageGraphTests {
     } catch {
       #expect(error.line == 10)
       #expect(
-        error.message == "stage \"docs\" is defined after the stage that uses it (line 12); only earlier stages can be used")
+        error.message
+          == "stage \"docs\" is defined after the stage that uses it (line 12); only earlier stages can be used")
     }
   }
 

@@ -33,5 +33,3 @@ func only(_ text: String) throws -> InstructionKind {
   try #require(all.count == 1)
   return all[0]
 }
-
-
