@@ -31,7 +31,9 @@ public struct StageGraph: Equatable, Sendable {
   /// Builds the graph. `globalArgs` is the environment of FROM lines (see
   /// `Dockerfile.globalScope`); flag values with `$` in COPY/mount sources are substituted
   /// with it too, which is what they can refer to when they name a stage.
-  public init(_ dockerfile: Dockerfile, globalArgs: [String: String] = [:]) throws(DockerfileError) {
+  public init(_ dockerfile: Dockerfile, globalArgs: [String: String] = [:], fileName: String = "Dockerfile")
+    throws(DockerfileError)
+  {
     var names: [String: Int] = [:]
     for stage in dockerfile.stages {
       if let name = stage.name { names[name] = stage.index }
@@ -41,13 +43,13 @@ public struct StageGraph: Equatable, Sendable {
     let escape = dockerfile.escape
     for stage in dockerfile.stages {
       func fail(_ message: String, _ location: SourceSpan) -> DockerfileError {
-        DockerfileError(line: location.startLine, endLine: location.endLine, message: message)
+        DockerfileError(line: location.startLine, endLine: location.endLine, message: message, fileName: fileName)
       }
       func substitute(_ text: String, _ location: SourceSpan) throws(DockerfileError) -> String {
         do {
           return try Substitution.expand(text, env: globalArgs, escape: escape)
         } catch {
-          throw error.at(location)
+          throw error.at(location, fileName: fileName)
         }
       }
       let baseName = try substitute(stage.baseName, stage.from.location)
@@ -97,9 +99,13 @@ public struct StageGraph: Equatable, Sendable {
 
   /// What a `--from`/`from=` value (already substituted) refers to from stage `stage`:
   /// an earlier stage by name or index, else an image. A later stage or the stage itself
-  /// is an error.
-  public func resolve(_ reference: String, from stage: Int) throws(DockerfileError) -> Reference {
-    try Self.resolve(reference, in: stage, names: names, dockerfile: nil) { DockerfileError(line: 0, message: $0) }
+  /// is an error, located at `location` when given (line 0 otherwise).
+  public func resolve(_ reference: String, from stage: Int, at location: SourceSpan? = nil) throws(DockerfileError)
+    -> Reference
+  {
+    try Self.resolve(reference, in: stage, names: names, dockerfile: nil) {
+      DockerfileError(line: location?.startLine ?? 0, endLine: location?.endLine, message: $0)
+    }
   }
 
   /// The stages `target` needs (itself and everything it reads, transitively), ascending.
