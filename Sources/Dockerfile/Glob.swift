@@ -100,17 +100,21 @@ struct Glob: Equatable, Sendable {
   }
 
   /// Parses `[^a-z\]]` starting after the `[`; returns the token and the index after `]`.
+  /// Go's `filepath.Match` rules: `^` negates, `\` escapes, an unescaped `-` or `]` where
+  /// an element is expected is malformed, a reversed range never matches.
   private static func parseSet(_ p: Scalars, from start: Int, escape: Unicode.Scalar) -> (Token, Int)? {
     var i = start
     var negated = false
-    if i < p.count && (p[i] == "^" || p[i] == "!") {
+    if i < p.count && p[i] == "^" {
       negated = true
       i += 1
     }
     var ranges: [ClosedRange<UInt32>] = []
+    var elements = 0
     func element() -> UInt32? {
       guard i < p.count else { return nil }
       var c = p[i]
+      if c == "-" || c == "]" { return nil }
       if c == "\\" || c == escape {
         i += 1
         guard i < p.count else { return nil }
@@ -121,17 +125,16 @@ struct Glob: Equatable, Sendable {
     }
     while true {
       guard i < p.count else { return nil }
-      if p[i] == "]" && !ranges.isEmpty { break }
-      if p[i] == "]" { return nil }
+      if p[i] == "]" && elements > 0 { break }
       guard let lo = element() else { return nil }
       var hi = lo
-      if i + 1 < p.count && p[i] == "-" && p[i + 1] != "]" {
+      if i < p.count && p[i] == "-" {
         i += 1
         guard let h = element() else { return nil }
         hi = h
       }
-      guard lo <= hi else { return nil }
-      ranges.append(lo...hi)
+      elements += 1
+      if lo <= hi { ranges.append(lo...hi) }
     }
     return (.set(negated: negated, ranges: ranges), i + 1)
   }

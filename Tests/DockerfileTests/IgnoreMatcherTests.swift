@@ -73,7 +73,7 @@ struct IgnoreMatcherTests {
   }
 
   @Test func characterClassesAndEscapes() throws {
-    let m = try matcher("file[0-9].txt\n[!a]b\nlit\\*")
+    let m = try matcher("file[0-9].txt\n[^a]b\nlit\\*")
     #expect(m.matches(path: "file3.txt"))
     #expect(!m.matches(path: "filex.txt"))
     #expect(m.matches(path: "xb"))
