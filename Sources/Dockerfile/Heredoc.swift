@@ -21,8 +21,9 @@ public struct Heredoc: Equatable, Sendable {
     self.fileDescriptor = fileDescriptor
   }
 
-  /// `^(\d*)<<(-?)([^<]*)$` on one shell word, then the delimiter's quote removal.
-  /// Returns nil when the word is not a heredoc marker.
+  /// BuildKit's `^(\d*)<<(-?)\s*([^<]*)$` on one shell word, then the delimiter's quote
+  /// removal (`<<"EOF"`, `<<E'O'F` and `<<'one two'` are quoted: no expansion; `<<$EOF` is
+  /// named `$EOF`). Returns nil when the word is not a heredoc marker.
   static func header(_ word: String) -> Heredoc? {
     let s = word.scalars
     var i = 0
@@ -35,9 +36,11 @@ public struct Heredoc: Equatable, Sendable {
       chomp = true
       i += 1
     }
+    while i < s.count && s[i].isSpace { i += 1 }
     let rest = String(s[i...])
     guard !rest.isEmpty, !rest.unicodeScalars.contains("<") else { return nil }
-    let plain = ShellLexer(escape: "\\", lookup: { _ in nil })
+    var plain = ShellLexer(escape: "\\", lookup: { _ in nil })
+    plain.skipUnset = true
     var raw = plain
     raw.rawQuotes = true
     guard let words = try? plain.processWords(rest), words.count == 1,  // Not a single word: not a heredoc.
@@ -49,11 +52,14 @@ public struct Heredoc: Equatable, Sendable {
       fileDescriptor: digits.isEmpty ? nil : Int(digits))
   }
 
-  /// The heredoc markers of an instruction line, in order.
+  /// The heredoc markers of an instruction line, in order (BuildKit lexes the line keeping
+  /// quotes, escapes and unset variables, with `<< EOF` as one word).
   static func headers(inLine line: String) -> [Heredoc] {
     var lexer = ShellLexer(escape: "\\", lookup: { _ in nil })
     lexer.rawQuotes = true
     lexer.rawEscapes = true
+    lexer.skipUnset = true
+    lexer.heredocMarkers = true
     // An unterminated quote only means there is no heredoc to find.
     guard let words = try? lexer.processWords(line) else { return [] }
     return words.compactMap(header)

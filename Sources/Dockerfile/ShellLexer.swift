@@ -9,6 +9,10 @@ struct ShellLexer {
   var rawEscapes = false
   /// Quotes are ordinary characters (BuildKit's `SkipProcessQuotes`, for heredoc bodies).
   var skipQuotes = false
+  /// An unset variable stays as written (`$EOF`), as BuildKit's `SkipUnsetEnv`.
+  var skipUnset = false
+  /// `<<` (or `<<-`) keeps the blanks after it in the same word (`<< EOF` is one marker).
+  var heredocMarkers = false
   var lookup: (String) -> String?
 
   /// The whole input as one string (no splitting).
@@ -107,6 +111,19 @@ struct ShellLexer {
           let s = try dollar()
           result += s
           words.addString(s)
+        case "<" where lexer.heredocMarkers && pos + 1 < src.count && src[pos + 1] == "<":
+          var marker: Scalars = ["<", "<"]
+          pos += 2
+          if peek == "-" {
+            marker.append("-")
+            pos += 1
+          }
+          while let b = peek, b == " " || b == "\t" {
+            marker.append(b)
+            pos += 1
+          }
+          result += marker
+          words.addRawString(marker)
         default:
           pos += 1
           if c == lexer.escape {
@@ -183,11 +200,22 @@ struct ShellLexer {
       depth += 1
       defer { depth -= 1 }
       guard depth <= Self.maximumDepth else { throw ParseFailure("syntax error: substitutions nested too deeply") }
+      let start = pos
+      var unset = false
+      let expanded = try expandDollar(unset: &unset)
+      if lexer.skipUnset && unset { return Array(src[start..<pos]) }
+      return expanded
+    }
+
+    /// `unset` tells whether this reference's own variable was unset.
+    private mutating func expandDollar(unset isUnset: inout Bool) throws(ParseFailure) -> Scalars {
       pos += 1
       if peek != "{" {
         let name = readName()
         if name.isEmpty { return ["$"] }
-        return (lexer.lookup(name) ?? "").scalars
+        let value = lexer.lookup(name)
+        isUnset = value == nil
+        return (value ?? "").scalars
       }
       pos += 1
       guard let first = peek else { throw ParseFailure("syntax error: missing '}'") }
@@ -196,6 +224,7 @@ struct ShellLexer {
       guard var modifier = next() else { throw ParseFailure("syntax error: missing '}'") }
       var shown = String(modifier)
       let value = lexer.lookup(name)
+      isUnset = value == nil
       var colon = false
       switch modifier {
       case "}":
