@@ -89,3 +89,52 @@ struct LexerTests {
     #expect(df.stages[0].instructions[0].location.startLine == 6)
   }
 }
+
+/// BuildKit's parser tests (frontend/dockerfile/parser/parser_test.go).
+struct BuildKitParserCasesTests {
+  @Test("parseWords keeps quotes and escapes (TestParseWords)")
+  func parseWords() {
+    let cases: [(String, [String])] = [
+      ("foo", ["foo"]), ("foo bar", ["foo", "bar"]), ("foo\\ bar", ["foo\\ bar"]), ("foo=bar", ["foo=bar"]),
+      ("foo bar 'abc xyz'", ["foo", "bar", "'abc xyz'"]), ("foo bar \"abc xyz\"", ["foo", "bar", "\"abc xyz\""]),
+      ("àöû", ["àöû"]), ("föo bàr \"âbc xÿz\"", ["föo", "bàr", "\"âbc xÿz\""]),
+    ]
+    for (input, expected) in cases {
+      #expect(ArgumentWords.split(input, escape: "\\") == expected, "\(input)")
+    }
+  }
+
+  @Test("warnings for empty continuation lines, not for comment lines (TestParseWarnsOnEmptyContinutationLine)")
+  func emptyContinuationWarnings() throws {
+    let df = try parse(
+      """
+
+      FROM alpine:3.6
+
+      RUN valid \\
+          continuation
+
+      RUN something \\
+
+          following \\
+
+          more
+
+      RUN another \\
+
+          thing
+
+      RUN non-indented \\
+      # this is a comment
+         after-comment
+
+      RUN indented \\
+          # this is an indented comment
+          comment
+      """)
+    #expect(df.warnings.count == 2)
+    #expect(df.warnings.first?.message.contains("RUN something     following     more") == true)
+    #expect(df.warnings.last?.message.contains("RUN another     thing") == true)
+    #expect(df.warnings.first?.message.contains("will become errors in a future release") == true)
+  }
+}
