@@ -1,6 +1,7 @@
 /// The parser directives at the top of a Dockerfile (`# syntax=`, `# escape=`, `# check=`).
 public struct Directives: Equatable, Sendable {
-  /// `# syntax=`: the frontend image the author asked for (Berth only records it).
+  /// `# syntax=`: the frontend image the author asked for, as written (Berth only records
+  /// it; `syntaxReference` is the image without the frontend options).
   public var syntax: String?
   /// `# escape=`: the escape and line-continuation character, `\` or `` ` ``.
   public var escape: Character
@@ -11,6 +12,18 @@ public struct Directives: Equatable, Sendable {
     self.syntax = syntax
     self.escape = escape
     self.check = check
+  }
+
+  /// The frontend reference of `# syntax=docker/dockerfile:1 // opts` (`docker/dockerfile:1`).
+  public var syntaxReference: String? { syntax.map(Self.withoutOptions) }
+
+  /// BuildKit reads a directive's value up to a `//` comment.
+  static func withoutOptions(_ value: String) -> String {
+    let s = value.scalars
+    guard let i = s.indices.first(where: { $0 + 1 < s.count && s[$0] == "/" && s[$0 + 1] == "/" }) else {
+      return value
+    }
+    return String(s[..<i]).trimmingSpace()
   }
 }
 
@@ -32,7 +45,7 @@ public struct CheckDirective: Equatable, Sendable {
   /// Parses the directive's value as BuildKit does (options separated by `;`).
   static func parse(_ value: String) throws(ParseFailure) -> CheckDirective {
     var result = CheckDirective()
-    for part in value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false) {
+    for part in Directives.withoutOptions(value).split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false) {
       guard let eq = part.firstIndex(of: "=") else { throw ParseFailure("invalid check option \"\(part)\"") }
       let key = String(part[..<eq]).trimmingSpace()
       let val = String(part[part.index(after: eq)...]).trimmingSpace()

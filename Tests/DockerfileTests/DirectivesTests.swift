@@ -100,3 +100,19 @@ struct DirectivesTests {
     #expect(try parse("\u{FEFF}# escape=`\nFROM scratch").directives.escape == "`")
   }
 }
+
+/// BuildKit's directive tests (frontend/dockerfile/parser/directives_test.go).
+struct BuildKitDirectiveCasesTests {
+  @Test func unknownDirectiveStopsAfterEscape() throws {
+    let df = try parse("#escape=\\\n# key = FOO bar\n\n# smth\nFROM x")
+    #expect(df.directives == Directives(escape: "\\"))
+    #expect(try parse("# EScape=`\n# KEY = FOO bar\nFROM x").directives.escape == "`")
+  }
+
+  @Test func optionsAfterDoubleSlash() throws {
+    let df = try parse("# syntax = dockerfile:experimental // opts\n#check = skip=all // opts\nFROM busybox")
+    #expect(df.directives.syntax == "dockerfile:experimental // opts")
+    #expect(df.directives.syntaxReference == "dockerfile:experimental")
+    #expect(df.directives.check == CheckDirective(skipAll: true))
+  }
+}
