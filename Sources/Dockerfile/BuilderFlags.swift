@@ -21,7 +21,7 @@ struct BuilderFlags {
         name = String(body[..<eq])
         value = String(body[body.index(after: eq)...])
       }
-      guard let kind = accepted[name] else { throw ParseFailure("unknown flag: \(name)") }
+      guard let kind = accepted[name] else { throw ParseFailure("unknown flag: --\(name)") }
       if used.contains(name) && kind != .strings { throw ParseFailure("duplicate flag specified: \(name)") }
       used.insert(name)
       switch kind {

@@ -88,7 +88,7 @@ struct InstructionParser {
       _ = try flags([:])
       return .onbuild(try parseOnbuild(rest: rest, heredocs: heredocs, location: location))
     default:
-      throw ParseFailure("unknown instruction: \(name)")
+      throw ParseFailure("unknown instruction: \(head.keyword)")
     }
   }
 

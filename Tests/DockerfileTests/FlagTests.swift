@@ -13,7 +13,7 @@ struct FlagTests {
   func unknownFlag(line: String, flag: String) {
     let text = line.hasPrefix("FROM") ? line : "FROM scratch\n" + line
     let error = parseError(text)
-    #expect(error?.message == "unknown flag: \(flag)")
+    #expect(error?.message == "unknown flag: --\(flag)")
     #expect(error?.line == (line.hasPrefix("FROM") ? 1 : 2))
   }
 

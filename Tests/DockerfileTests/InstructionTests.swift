@@ -100,7 +100,7 @@ struct InstructionTests {
   }
 
   @Test func addHasNoFromFlag() {
-    #expect(parseError("FROM scratch\nADD --from=x a b")?.description == "Dockerfile:2: unknown flag: from")
+    #expect(parseError("FROM scratch\nADD --from=x a b")?.description == "Dockerfile:2: unknown flag: --from")
   }
 
   @Test func workdirKeepsTheWholeLine() throws {
@@ -207,7 +207,7 @@ struct InstructionTests {
       parseError("FROM scratch\nHEALTHCHECK --timeout=10us CMD x")?.message
         == "Interval \"timeout\" cannot be less than 1ms")
     #expect(parseError("FROM scratch\nHEALTHCHECK --retries=-1 CMD x")?.message == "--retries cannot be negative (-1)")
-    #expect(parseError("FROM scratch\nHEALTHCHECK --foo=1 CMD x")?.message == "unknown flag: foo")
+    #expect(parseError("FROM scratch\nHEALTHCHECK --foo=1 CMD x")?.message == "unknown flag: --foo")
   }
 
   @Test func onbuild() throws {

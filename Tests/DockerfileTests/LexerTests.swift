@@ -62,6 +62,12 @@ struct LexerTests {
     #expect(df.stages[0].instructions.map(\.kind) == [.run(RunInstruction(command: .shell("a   b"))), .user("me")])
   }
 
+  @Test("unknown instructions are named as written (BuildKit: unknown instruction: foo)")
+  func unknownInstructionAsWritten() {
+    #expect(parseError("FROM x\nfoo bar")?.message == "unknown instruction: foo")
+    #expect(parseError("FROM x\nMAINTAINER --boo joe@example.com")?.message == "unknown flag: --boo")
+  }
+
   @Test func instructionNamesAreCaseInsensitive() throws {
     let df = try parse("from scratch\nRuN echo\nuser x\nWorkDir /a")
     #expect(df.stages[0].instructions.map(\.keyword) == ["RUN", "USER", "WORKDIR"])
