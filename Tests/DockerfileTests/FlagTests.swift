@@ -123,7 +123,8 @@ struct RunMountTests {
   @Test("BuildKit's mount validation messages")
   func errors() {
     #expect(mountError("type=nfs,target=/x") == "unsupported mount type \"nfs\"")
-    #expect(mountError("type=bind,target=/x,sharing=locked") == "invalid key 'sharing' for mount type 'bind'")
+    #expect(mountError("type=bind,target=/x,sharing=locked") == "invalid cache sharing set for bind mount")
+    #expect(mountError("type=secret,id=a,sharing=locked") == "secret mount should not define sharing")
     #expect(mountError("type=cache,target=/x,sharing=maybe") == "unsupported sharing value \"maybe\"")
     #expect(mountError("type=bind,target=/x,mode=0755") == "mode not allowed for \"bind\" type mounts")
     #expect(mountError("type=cache,target=/x,uid=me") == "invalid value me for uid")

@@ -166,7 +166,6 @@ public struct RunMount: Equatable, Sendable {
         m.size = size
       case "id": m.id = value
       case "sharing":
-        guard type == .cache else { throw fail("invalid key '\(key)' for mount type '\(type.rawValue)'") }
         guard let s = Sharing(rawValue: value.lowercased()) else {
           throw fail("unsupported sharing value \"\(value)\"")
         }
@@ -187,12 +186,14 @@ public struct RunMount: Equatable, Sendable {
     m.readOnly = readOnly ?? !(type == .cache || type == .tmpfs)
     if type == .secret {
       if m.from != nil { throw fail("secret mount should not have a from") }
+      if m.sharing != nil { throw fail("secret mount should not define sharing") }
       if m.source == nil && m.target == nil && m.id == nil && m.env == nil {
         throw fail("invalid secret mount. one of source, target required")
       }
       if m.source != nil && m.id != nil { throw fail("both source and id can't be set") }
       if m.id == nil, let source = m.source { m.id = source }
     }
+    if m.sharing != nil && type != .cache { throw fail("invalid cache sharing set for \(type.rawValue) mount") }
     if (type == .bind || type == .cache || type == .tmpfs) && (m.target ?? "").isEmpty {
       throw fail("mount type \(type.rawValue) requires a target (target=, dst= or destination=)")
     }
