@@ -240,3 +240,33 @@ struct InstructionTests {
     #expect(df.warnings.first?.line == 2)
   }
 }
+
+/// ONBUILD triggers read back from a base image's config.
+struct OnbuildTriggerTests {
+  @Test func roundTripsTheStoredExpression() throws {
+    let df = try parse("FROM alpine\nONBUILD RUN <<EOF\necho hi\nEOF\nONBUILD COPY --from=build /a /b")
+    for instruction in df.stages[0].instructions {
+      guard case .onbuild(let trigger) = instruction.kind else { throw Failure() }
+      let parsed = try Dockerfile.parseTrigger(trigger.expression, line: 1)
+      #expect(parsed.kind == trigger.trigger.kind)
+      #expect(parsed.location.startLine == 1)
+    }
+  }
+
+  @Test func refusesWhatOnbuildRefuses() {
+    #expect(throws: DockerfileError.self) { try Dockerfile.parseTrigger("FROM x", line: 3) }
+    #expect(throws: DockerfileError.self) { try Dockerfile.parseTrigger("ONBUILD RUN x", line: 3) }
+    #expect(throws: DockerfileError.self) { try Dockerfile.parseTrigger("RUN a\nRUN b", line: 3) }
+    do {
+      _ = try Dockerfile.parseTrigger("RUNN x", line: 3)
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.description == "Dockerfile:3: ONBUILD trigger \"RUNN x\": unknown instruction: RUNN")
+    }
+  }
+
+  @Test func backtickEscape() throws {
+    let parsed = try Dockerfile.parseTrigger("RUN dir c:\\ `\n  /b", line: 1, escape: "`")
+    #expect(parsed.kind == .run(RunInstruction(command: .shell("dir c:\\   /b"))))
+  }
+}
