@@ -98,6 +98,9 @@ let package = Package(
     .target(name: "BerthCopy", dependencies: ["BerthCommands", "Archive"]),
     .executableTarget(name: "berth-cp", dependencies: ["BerthCommands", "BerthCopy"]),
 
+    // Builds: the Dockerfile parser (pure, no I/O).
+    .target(name: "Dockerfile"),
+
     .testTarget(
       name: "BerthCommandsTests", dependencies: ["BerthCommands", "BerthCopy", "EngineClient", "EngineAPI", "LinuxOS"]),
     .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI"]),
@@ -122,6 +125,7 @@ let package = Package(
         .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
       ]),
     .testTarget(name: "DockerIntegrationTests", dependencies: ["LinuxOS"]),
+    .testTarget(name: "DockerfileTests", dependencies: ["Dockerfile"]),
   ],
   swiftLanguageModes: [.v6]
 )
