@@ -82,7 +82,7 @@ let package = Package(
     .target(
       name: "Daemon",
       dependencies: [
-        "EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups", "Runtime", "CBerth",
+        "EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups", "Runtime", "CBerth", "Registry",
         .product(name: "Logging", package: "swift-log"),
       ]),
     .executableTarget(name: "berthd", dependencies: ["Daemon", "DaemonHTTP"]),

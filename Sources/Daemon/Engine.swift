@@ -3,6 +3,7 @@
 import EngineAPI
 import Images
 import LinuxOS
+import Registry
 import Shim
 
 #if canImport(Glibc)
@@ -26,6 +27,8 @@ public struct EngineConfig: Sendable {
   public var initBinary: String?
   /// dockerd's `--init`: containers that do not choose get the init.
   public var defaultInit = false
+  /// How registries are reached (insecure registries, Docker Hub mirrors, certs.d).
+  public var registryTransport = TransportPolicy()
 
   public init(dataRoot: String, execRoot: String, runtimeBinary: String, shimBinary: String) {
     self.dataRoot = dataRoot

@@ -10,7 +10,12 @@ enum DaemonConfigFile {
     "hosts": .strings, "data-root": .string, "exec-root": .string, "log-level": .string,
     "cgroup-parent": .string, "init": .bool, "init-path": .string, "tls": .bool, "tlsverify": .bool,
     "tlscacert": .string, "tlscert": .string, "tlskey": .string, "log-format": .string,
-    "default-runtime": .string, "runtimes": .runtimes,
+    "default-runtime": .string, "runtimes": .runtimes, "insecure-registries": .strings, "registry-mirrors": .strings,
+  ]
+
+  /// The flag each list key repeats.
+  private static let listFlags = [
+    "hosts": "--host", "insecure-registries": "--insecure-registry", "registry-mirrors": "--registry-mirror",
   ]
 
   /// The config-file name of a command-line flag ("-H" → "hosts").
@@ -19,6 +24,8 @@ enum DaemonConfigFile {
     case "-H", "--host": return "hosts"
     case "-l": return "log-level"
     case "--add-runtime": return "runtimes"
+    case "--insecure-registry": return "insecure-registries"
+    case "--registry-mirror": return "registry-mirrors"
     default: return String(flag.drop { $0 == "-" })
     }
   }
@@ -59,8 +66,10 @@ enum DaemonConfigFile {
       case (.bool?, .bool(let value)?): args.append("--\(key)=\(value)")
       case (.strings?, .array(let values)?):
         for v in values {
-          guard case .string(let host) = v else { throw fail("\(key) must be a list of strings") }
-          args.append("--host=\(host)")
+          guard case .string(let value) = v, let flag = listFlags[key] else {
+            throw fail("\(key) must be a list of strings")
+          }
+          args.append("\(flag)=\(value)")
         }
       case (.runtimes?, .object(let runtimes)?):
         // dockerd's {"name": {"path": "/usr/bin/runc"}}, as --add-runtime name=path.

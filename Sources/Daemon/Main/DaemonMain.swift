@@ -1,5 +1,6 @@
 // berthd's start-up: flags, directories, binaries, the engine, signals.
 import LinuxOS
+import Registry
 
 #if canImport(Glibc)
   import Glibc
@@ -49,6 +50,8 @@ public enum DaemonMain {
       // Optional: only `--init` containers need it, and they fail with a clear error without it.
       config.initBinary = options.initPath ?? locate("berth-init")
       config.defaultInit = options.defaultInit
+      config.registryTransport = TransportPolicy(
+        insecureRegistries: options.insecureRegistries, mirrors: options.registryMirrors)
       let engine = try Engine(config: config)
       await engine.restore()
       let stop = try await serve(engine)

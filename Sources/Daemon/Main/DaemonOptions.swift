@@ -15,6 +15,10 @@ public struct DaemonOptions: Sendable {
   public var addedRuntimes: [String: String] = [:]
   /// dockerd's --default-runtime; berth-runtime unless set.
   public var defaultRuntime = RuntimeRegistry.berth
+  /// dockerd's --insecure-registry (host[:port] or CIDR): plain HTTP or unverified TLS.
+  public var insecureRegistries: [String] = []
+  /// dockerd's --registry-mirror: mirrors of Docker Hub.
+  public var registryMirrors: [String] = []
   public var configFile: String?
   /// The cgroup every container's cgroup is made under (dockerd's --cgroup-parent).
   public var cgroupParent = "/berth"
@@ -107,6 +111,8 @@ public struct DaemonOptions: Sendable {
         }
         addedRuntimes[runtimeName] = String(spec[spec.index(after: eq)...])
       case "--default-runtime": defaultRuntime = try value(name)
+      case "--insecure-registry": insecureRegistries.append(try value(name))
+      case "--registry-mirror": registryMirrors.append(try value(name))
       case "--config-file": configFile = try value(name)
       case "--init": defaultInit = try bool(name)
       case "--init-path": initPath = try value(name)

@@ -16,6 +16,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
   case forbidden(String)
   /// 503, e.g. the swarm endpoints of an engine that is not in a swarm.
   case unavailable(String)
+  /// 401, e.g. credentials a registry refused at `docker login`.
+  case unauthorized(String)
 
   public var statusCode: Int {
     switch self {
@@ -27,13 +29,14 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case .notModified: 304
     case .forbidden: 403
     case .unavailable: 503
+    case .unauthorized: 401
     }
   }
 
   public var message: String {
     switch self {
     case .notFound(let m), .conflict(let m), .badParameter(let m), .notImplemented(let m), .internal(let m),
-      .notModified(let m), .forbidden(let m), .unavailable(let m):
+      .notModified(let m), .forbidden(let m), .unavailable(let m), .unauthorized(let m):
       m
     }
   }

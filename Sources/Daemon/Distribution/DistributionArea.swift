@@ -1,0 +1,131 @@
+// The distribution area: pulls and pushes through the registry client (one per daemon: it
+// keeps tokens and shares the downloads of two pulls of one image), and `docker login`.
+// Credentials come with each request (X-Registry-Auth): berthd reads no config.json.
+import EngineAPI
+import Images
+import OCI
+import Registry
+
+public struct DistributionArea: DistributionBackend, EngineArea {
+  public let context: EngineContext
+  let client: RegistryClient
+
+  init(context: EngineContext) {
+    self.context = context
+    client = RegistryClient(
+      configuration: RegistryClientConfiguration(
+        transport: context.config.registryTransport, userAgent: "berth/\(BerthVersion.version)",
+        log: { DaemonLog.engine.info("registry: \($0)") }))
+  }
+
+  func shutdown() async {
+    do {
+      try await client.shutdown()
+    } catch {
+      DaemonLog.engine.warning("registry client shutdown: \(error)")
+    }
+  }
+
+  public func pullImage(options: ImagePullOptions) async throws -> AsyncThrowingStream<ProgressMessage, any Error> {
+    let reference = try Self.reference(options.fromImage, tag: options.tag)
+    let platform = try options.platform.flatMap { $0.isEmpty ? nil : try Self.platform($0) }
+    let auth = try Self.credentials(options.registryAuth)
+    let (stream, continuation) = AsyncThrowingStream.makeStream(of: ProgressMessage.self)
+    let (client, store, area) = (client, images, self)
+    let pull = Task {
+      do {
+        let progress: ProgressHandler = { continuation.yield(Self.message($0)) }
+        // A name without a tag or digest: every tag, as dockerd.
+        let pulled =
+          options.fromImage.contains(":") || options.fromImage.contains("@") || !(options.tag ?? "").isEmpty
+          ? [
+            try await client.pull(reference: reference, platform: platform, auth: auth, into: store, progress: progress)
+          ]
+          : try await client.pullAllTags(
+            repository: reference, platform: platform, auth: auth, into: store, progress: progress)
+        for image in pulled {
+          continuation.yield(ProgressMessage(status: "Digest: \(image.repoDigest.split(separator: "@").last ?? "")"))
+          let shown = image.reference.familiarString
+          continuation.yield(
+            ProgressMessage(
+              status: image.downloadedNewer
+                ? "Status: Downloaded newer image for \(shown)" : "Status: Image is up to date for \(shown)"))
+          area.emit("image", "pull", id: shown, ["name": shown])
+        }
+        continuation.finish()
+      } catch {
+        continuation.finish(throwing: Self.engineError(error))
+      }
+    }
+    // The client gone: the pull goes on to its end (dockerd's too), so that the blobs it
+    // verified are kept and a second pull finds them.
+    continuation.onTermination = { _ in _ = pull }
+    return stream
+  }
+
+  public func pushImage(name: String, tag: String?, registryAuth: String?) async throws
+    -> AsyncThrowingStream<ProgressMessage, any Error>
+  {
+    let reference = try Self.reference(name, tag: tag)
+    let auth = try Self.credentials(registryAuth)
+    guard (try? images.image(reference.description)) != nil else {
+      throw EngineError.notFound("An image does not exist locally with the tag: \(reference.familiarName)")
+    }
+    let (stream, continuation) = AsyncThrowingStream.makeStream(of: ProgressMessage.self)
+    let (client, store, area) = (client, images, self)
+    Task {
+      do {
+        let pushed = try await client.push(
+          reference: reference, auth: auth, from: store, progress: { continuation.yield(Self.message($0)) })
+        continuation.yield(
+          ProgressMessage(
+            status: "\(reference.tag ?? ImageReference.defaultTag): digest: \(pushed.digest) size: \(pushed.size)"))
+        area.emit("image", "push", id: reference.familiarString, ["name": reference.familiarString])
+        continuation.finish()
+      } catch {
+        continuation.finish(throwing: Self.engineError(error))
+      }
+    }
+    return stream
+  }
+
+  public func authenticate(_ request: AuthConfigRequest) async throws -> AuthResponse {
+    let header = RegistryAuthHeader(
+      username: request.username, password: request.password, serveraddress: request.serveraddress,
+      identitytoken: request.identitytoken, registrytoken: request.registrytoken)
+    var credentials = header.credentials
+    if credentials.isEmpty, let auth = request.auth {
+      var withAuth = header
+      withAuth.auth = auth
+      credentials = withAuth.credentials
+    }
+    do {
+      let status = try await client.login(
+        registry: Self.registry(ofServerAddress: request.serveraddress ?? ""), credentials: credentials)
+      return AuthResponse(status: status)
+    } catch {
+      throw Self.engineError(error)
+    }
+  }
+
+  public func distributionInspect(name: String, registryAuth: String?) async throws -> DistributionInspect {
+    let reference = try Self.reference(name, tag: nil)
+    do {
+      let fetched = try await client.resolve(reference: reference, auth: try Self.credentials(registryAuth))
+      var platforms: [DistributionInspect.PlatformInfo] = []
+      if MediaType.isIndex(fetched.descriptor.mediaType) {
+        let index = try JSONDecoder().decode(ImageIndex.self, from: Data(fetched.bytes))
+        platforms = index.manifests.compactMap { $0.platform }.map {
+          DistributionInspect.PlatformInfo(architecture: $0.architecture, os: $0.os, variant: $0.variant)
+        }
+      }
+      return DistributionInspect(
+        descriptor: DistributionInspect.DescriptorInfo(
+          mediaType: fetched.descriptor.mediaType, digest: fetched.descriptor.digest.description,
+          size: fetched.descriptor.size),
+        platforms: platforms)
+    } catch {
+      throw Self.engineError(error)
+    }
+  }
+}
