@@ -118,12 +118,7 @@ let package = Package(
     .testTarget(
       name: "ImagesTests",
       dependencies: ["Images", "Archive", "ContentStore", "LinuxOS", "Snapshots", "OCI", "CArchive"]),
-    .testTarget(
-      name: "RegistryTests",
-      dependencies: [
-        "Registry", "Images", "ContentStore", "OCI", "LinuxOS", .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-      ]),
+    .testTarget(name: "RegistryTests", dependencies: ["Registry", "Images", "ContentStore", "OCI"]),
     .testTarget(name: "DockerIntegrationTests", dependencies: ["LinuxOS"]),
     .testTarget(name: "DockerfileTests", dependencies: ["Dockerfile"]),
   ],
