@@ -13,6 +13,7 @@ let package = Package(
     .executable(name: "berth", targets: ["berth"]),
     .executable(name: "berth-cp", targets: ["berth-cp"]),
     .executable(name: "berth-init", targets: ["berth-init"]),
+    .executable(name: "berth-registry", targets: ["berth-registry"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
@@ -53,6 +54,21 @@ let package = Package(
     .target(name: "ContentStore", dependencies: ["OCI", "COpenSSL"]),
     .target(name: "Snapshots", dependencies: ["LinuxOS"]),
     .target(name: "Images", dependencies: ["OCI", "Archive", "ContentStore", "Snapshots"]),
+
+    // The registry server (OCI distribution API) as a library, so tests start it in-process;
+    // `berth-registry` is its executable (`berth registry serve` execs it: the CLI stays NIO-free).
+    // CCrypt: libxcrypt's crypt_r for htpasswd's bcrypt lines.
+    .systemLibrary(name: "CCrypt"),
+    .target(
+      name: "RegistryServer",
+      dependencies: [
+        "ContentStore", "OCI", "JSONCoding", "LinuxOS", "CCrypt", "COpenSSL",
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ]),
+    .executableTarget(name: "berth-registry", dependencies: ["RegistryServer"]),
 
     // The engine: the Docker Engine API, the per-container shim, the daemon.
     .target(name: "EngineAPI"),
@@ -101,6 +117,8 @@ let package = Package(
       name: "ImagesTests",
       dependencies: ["Images", "Archive", "ContentStore", "LinuxOS", "Snapshots", "OCI", "CArchive"]),
     .testTarget(name: "DockerIntegrationTests", dependencies: ["LinuxOS"]),
+    .testTarget(
+      name: "RegistryServerTests", dependencies: ["RegistryServer", "ContentStore", "OCI", "JSONCoding", "LinuxOS"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -7,6 +7,8 @@ packages=(
   pkg-config libseccomp-dev libarchive-dev libssl-dev libisal-dev
   # tests: a tiny image, the runc and Docker anchors, TLS certificates and a TLS client, image tools, a pty, kernel tools
   busybox-static runc docker.io openssl curl skopeo umoci zstd jq util-linux procps iproute2 nftables
+  # the registry server: htpasswd (bcrypt lines for its basic-auth tests); libcrypt-dev: crypt.h for crypt_r
+  apache2-utils libcrypt-dev
   # benchmarks
   hyperfine
 )
