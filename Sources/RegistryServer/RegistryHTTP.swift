@@ -139,7 +139,9 @@ struct ResponseWriter {
   func send(_ response: RegistryResponse, keepAlive: Bool) async throws {
     var headers = response.headers
     headers.replaceOrAdd(name: "Docker-Distribution-API-Version", value: "registry/2.0")
-    if !headers.contains(name: "Content-Length") {
+    // 204 and 1xx carry no Content-Length (RFC 9110 8.6).
+    let bodiless = response.status == .noContent || response.status.code < 200
+    if !bodiless && !headers.contains(name: "Content-Length") {
       let length: Int64
       switch response.body {
       case .empty: length = 0

@@ -70,13 +70,27 @@ public final class RegistryServer: Sendable {
   }
   private let running = NIOLockedValueBox(Running())
 
+  /// Whether `pool` was made here (and is shut down with the server).
+  let ownsPool: Bool
+
+  /// `pool`: where blocking disk work runs; by default a pool of the server's own, so a
+  /// slow fsync or a GC holding its lock never stalls other users of NIO's shared pool.
   public init(
     configuration: RegistryConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-    pool: NIOThreadPool = .singleton
+    pool: NIOThreadPool? = nil
   ) throws {
     self.configuration = configuration
     self.group = group
-    self.pool = pool
+    if let pool {
+      self.pool = pool
+      self.ownsPool = false
+    } else {
+      let own = NIOThreadPool(numberOfThreads: 8)
+      own.start()
+      self.pool = own
+      self.ownsPool = true
+    }
+    let pool = self.pool
     let storage = try RegistryStorage(root: configuration.root)
     self.storage = storage
     var authenticator: (any RegistryAuthenticator)?
@@ -190,6 +204,13 @@ public final class RegistryServer: Sendable {
       task.cancel()
       await task.value
     }
+    if ownsPool {
+      do {
+        try await pool.shutdownGracefully()
+      } catch {
+        registryLog("stopping the thread pool: \(error)")
+      }
+    }
   }
 
   static func serve(_ connection: Connection, handlers: RegistryHandlers, pool: NIOThreadPool) async {
@@ -226,8 +247,14 @@ public final class RegistryServer: Sendable {
           if !keepAlive { break }
         }
       }
+    } catch let error as ChannelError where error == .ioOnClosedChannel || error == .eof {
+      // The client went away (mid-request or between requests): nothing to answer.
+      return
+    } catch is HTTPParserError {
+      // Not HTTP (a TLS hello from a client probing https first): the pipeline's error
+      // handler already answered 400 and closed.
+      return
     } catch {
-      // A client that went away mid-request: nothing to answer.
       registryLog("connection ended: \(error)")
     }
   }
