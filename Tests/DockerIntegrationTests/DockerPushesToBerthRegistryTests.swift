@@ -51,6 +51,39 @@ struct DockerPushesToBerthRegistryTests {
     _ = try daemon.docker(["rmi", remote])
   }
 
+  @Test(.enabled(if: Command.which("htpasswd") != nil, "needs htpasswd (apache2-utils)"))
+  func loginWithHtpasswdThenPush() throws {
+    let dir = daemon.root + "/registry-auth"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let line = try Command.run(Command.which("htpasswd") ?? "htpasswd", ["-Bbn", "alice", "s3cret"])
+    #expect(line.status == 0, "\(line)")
+    try line.stdout.write(toFile: dir + "/htpasswd", atomically: true, encoding: .utf8)
+    let registry = try BerthRegistryProcess.start(root: dir + "/root", extra: ["--htpasswd", dir + "/htpasswd"])
+    defer { registry.stop() }
+    let host = "127.0.0.1:\(registry.port)"
+    // Credentials in the private CLI config file: an entry in "auths" keeps the CLI from
+    // picking a desktop credential helper (docker-credential-secretservice) by itself.
+    let cliConfig = daemon.root + "/cli/config.json"
+    if !FileManager.default.fileExists(atPath: cliConfig) {
+      try #"{"auths": {"placeholder.invalid": {}}}"#.write(toFile: cliConfig, atomically: true, encoding: .utf8)
+    }
+    let remote = "\(host)/private/box:1"
+    #expect(try daemon.docker(["tag", IsolatedDockerd.image, remote]).status == 0)
+    let anonymous = try daemon.docker(["push", remote], timeout: 120)
+    #expect(anonymous.status != 0, "\(anonymous)")
+    let wrong = try daemon.docker(["login", "-u", "alice", "-p", "wrong", host])
+    #expect(wrong.status != 0, "\(wrong)")
+    let login = try daemon.docker(["login", "-u", "alice", "-p", "s3cret", host])
+    #expect(login.status == 0, "\(login)")
+    let push = try daemon.docker(["push", remote], timeout: 120)
+    #expect(push.status == 0, "\(push)\n\(registry.log())")
+    _ = try daemon.docker(["rmi", remote])
+    let pull = try daemon.docker(["pull", remote], timeout: 120)
+    #expect(pull.status == 0, "\(pull)")
+    _ = try daemon.docker(["logout", host])
+    _ = try daemon.docker(["rmi", remote])
+  }
+
   @Test func pushToAnotherRepositoryMountsTheLayer() throws {
     let registry = try BerthRegistryProcess.start(root: daemon.root + "/registry-mount")
     defer { registry.stop() }
@@ -87,14 +120,14 @@ final class BerthRegistryProcess: @unchecked Sendable {
     self.logPath = logPath
   }
 
-  static func start(root: String) throws -> BerthRegistryProcess {
+  static func start(root: String, extra: [String] = []) throws -> BerthRegistryProcess {
     guard let binary else { throw StartFailed(description: "berth-registry not found") }
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     let logPath = root + ".log"
     FileManager.default.createFile(atPath: logPath, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = ["serve", "127.0.0.1:0", "--root", root]
+    process.arguments = ["serve", "127.0.0.1:0", "--root", root] + extra
     let out = Pipe()
     process.standardOutput = out
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
