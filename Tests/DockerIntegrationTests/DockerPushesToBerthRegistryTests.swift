@@ -153,10 +153,13 @@ final class BerthRegistryProcess: @unchecked Sendable {
 
   func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+  /// SIGTERM, then SIGKILL if it is still there after five seconds.
   func stop() {
-    if process.isRunning {
-      process.terminate()
-      process.waitUntilExit()
-    }
+    guard process.isRunning else { return }
+    process.terminate()
+    let deadline = Date().addingTimeInterval(5)
+    while process.isRunning && Date() < deadline { usleep(20_000) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
   }
 }
