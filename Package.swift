@@ -13,6 +13,7 @@ let package = Package(
     .executable(name: "berth", targets: ["berth"]),
     .executable(name: "berth-cp", targets: ["berth-cp"]),
     .executable(name: "berth-init", targets: ["berth-init"]),
+    .executable(name: "berth-registry", targets: ["berth-registry"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
@@ -63,6 +64,21 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]),
+
+    // The registry server (OCI distribution API) as a library, so tests start it in-process;
+    // `berth-registry` is its executable (`berth registry serve` execs it: the CLI stays NIO-free).
+    // CCrypt: libxcrypt's crypt_r for htpasswd's bcrypt lines.
+    .systemLibrary(name: "CCrypt"),
+    .target(
+      name: "RegistryServer",
+      dependencies: [
+        "ContentStore", "OCI", "JSONCoding", "LinuxOS", "CCrypt", "COpenSSL",
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ]),
+    .executableTarget(name: "berth-registry", dependencies: ["RegistryServer"]),
 
     // The engine: the Docker Engine API, the per-container shim, the daemon.
     .target(name: "EngineAPI"),
@@ -121,6 +137,8 @@ let package = Package(
     .testTarget(name: "RegistryTests", dependencies: ["Registry", "Images", "ContentStore", "OCI"]),
     .testTarget(name: "DockerIntegrationTests", dependencies: ["LinuxOS"]),
     .testTarget(name: "DockerfileTests", dependencies: ["Dockerfile"]),
+    .testTarget(
+      name: "RegistryServerTests", dependencies: ["RegistryServer", "ContentStore", "OCI", "JSONCoding", "LinuxOS"]),
   ],
   swiftLanguageModes: [.v6]
 )

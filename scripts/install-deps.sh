@@ -9,6 +9,8 @@ packages=(
   busybox-static runc docker.io openssl curl skopeo umoci zstd jq util-linux mount procps iproute2 nftables
   # registry client tests: a real registry (distribution 2.8), htpasswd files, a JWT-signing token service
   docker-registry apache2-utils python3-cryptography
+  # the registry server: htpasswd (bcrypt lines for its basic-auth tests); libcrypt-dev: crypt.h for crypt_r
+  libcrypt-dev
   # benchmarks
   hyperfine
 )

@@ -62,6 +62,8 @@ public struct EngineConfig: Sendable {
 ///   snapshots, which the container area makes and removes).
 /// - `VolumeArea`: volumes; writes the `VolumeStore`.
 /// - `SystemArea`: version, info, disk usage, events.
+/// - `DistributionArea`: pulls, pushes and logins (the registry client, its tokens and
+///   in-flight downloads); what it pulls goes into the image area's store.
 public final class Engine: Sendable {
   public let context: EngineContext
   public let containers: ContainerArea
@@ -69,19 +71,21 @@ public final class Engine: Sendable {
   public let images: ImageArea
   public let volumes: VolumeArea
   public let system: SystemArea
+  public let distribution: DistributionArea
 
   public init(config: EngineConfig) throws {
     context = try EngineContext(config: config)
     volumes = VolumeArea(context: context)
     exec = ExecArea(context: context)
     images = ImageArea(context: context)
+    distribution = DistributionArea(context: context)
     containers = ContainerArea(context: context, volumes: volumes, exec: exec)
     system = SystemArea(context: context, containerArea: containers, imageArea: images, volumeArea: volumes)
   }
 
   public var backends: EngineBackends {
     EngineBackends(
-      system: system, containers: containers, exec: exec, images: images, distribution: images, volumes: volumes)
+      system: system, containers: containers, exec: exec, images: images, distribution: distribution, volumes: volumes)
   }
 
   /// Live restore: reconciles the records with the shims and the runtime, then restarts

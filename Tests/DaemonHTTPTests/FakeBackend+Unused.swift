@@ -132,6 +132,20 @@ extension FakeBackend: DistributionBackend {
   func pullImage(options: ImagePullOptions) async throws -> AsyncThrowingStream<ProgressMessage, any Error> {
     throw EngineError.notImplemented("pullImage")
   }
+
+  func pushImage(name: String, tag: String?, registryAuth: String?) async throws
+    -> AsyncThrowingStream<ProgressMessage, any Error>
+  {
+    throw EngineError.notImplemented("pushImage")
+  }
+
+  func authenticate(_ request: AuthConfigRequest) async throws -> AuthResponse {
+    throw EngineError.notImplemented("authenticate")
+  }
+
+  func distributionInspect(name: String, registryAuth: String?) async throws -> DistributionInspect {
+    throw EngineError.notImplemented("distributionInspect")
+  }
 }
 
 extension FakeBackend: VolumeBackend {

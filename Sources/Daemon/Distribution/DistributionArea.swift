@@ -2,6 +2,7 @@
 // keeps tokens and shares the downloads of two pulls of one image), and `docker login`.
 // Credentials come with each request (X-Registry-Auth): berthd reads no config.json.
 import EngineAPI
+import FoundationEssentials
 import Images
 import OCI
 import Registry

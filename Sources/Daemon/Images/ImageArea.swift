@@ -1,12 +1,10 @@
-// Image endpoints: list, inspect, history, tag, remove, load, import, save, and pull (not
-// yet: there is no registry client).
+// Image endpoints: list, inspect, history, tag, remove, load, import, save.
 import EngineAPI
 import Images
 import OCI
 
-/// The image area: the local images, their tags and layers. Pulls land here until the
-/// registry client does.
-public struct ImageArea: ImageBackend, DistributionBackend, EngineArea {
+/// The image area: the local images, their tags and layers.
+public struct ImageArea: ImageBackend, EngineArea {
   public let context: EngineContext
 }
 
@@ -251,13 +249,6 @@ extension ImageArea {
     for n in names { _ = try await resolveImage(n) }
     let store = images
     return try ByteStreamBridge.produce { fd in try store.save(names, to: fd) }
-  }
-
-  public func pullImage(options: ImagePullOptions) async throws -> AsyncThrowingStream<ProgressMessage, any Error> {
-    let name = options.fromImage + (options.tag.map { $0.isEmpty ? "" : ":" + $0 } ?? "")
-    throw EngineError.notImplemented(
-      "pulling from registries is not supported yet: cannot pull \(name); load it with `docker load` or `docker import` first"
-    )
   }
 
   // MARK: helpers

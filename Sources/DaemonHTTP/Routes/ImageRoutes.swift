@@ -46,6 +46,11 @@ extension Router {
       try await r.json(try await backends.images.imageHistory(name: name))
     case (.GET, "get"):
       try await r.streamBytes(try await backends.images.exportImages(names: [name]), contentType: "application/x-tar")
+    case (.POST, "push"):
+      try await r.streamProgress(
+        try await backends.distribution.pushImage(
+          name: name, tag: q["tag"].flatMap { $0.isEmpty ? nil : $0 },
+          registryAuth: request.headers.first(name: "X-Registry-Auth")))
     case (.POST, "tag"):
       guard let repo = q["repo"], !repo.isEmpty else {
         throw EngineError.badParameter("repository name must have at least one component")

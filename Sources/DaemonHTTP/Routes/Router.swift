@@ -93,6 +93,8 @@ struct Router: Sendable {
       try await commitRoute(request, r)
     case "build":
       try await buildRoute(request, r)
+    case "auth", "distribution":
+      try await distributionRoute(request, r)
     case "swarm", "services", "nodes", "tasks", "secrets", "configs", "plugins":
       try await outsideASwarmRoute(request, r)
     default:
