@@ -132,10 +132,14 @@ extension RegistryClient {
 
   func blobExists(_ digest: Digest, session: RegistrySession) async throws -> Bool {
     let resp = try await send(session, .HEAD, session.url("/blobs/\(digest)"))
-    await drain(resp)
+    // A response body can be read once: drained here, or read by `failure`.
     switch resp.status.code {
-    case 200: return true
-    case 404: return false
+    case 200:
+      await drain(resp)
+      return true
+    case 404:
+      await drain(resp)
+      return false
     default: throw await failure(resp, "checking blob \(digest)", session: session)
     }
   }

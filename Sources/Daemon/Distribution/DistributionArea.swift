@@ -44,13 +44,9 @@ public struct DistributionArea: DistributionBackend, EngineArea {
           ]
           : try await client.pullAllTags(
             repository: reference, platform: platform, auth: auth, into: store, progress: progress)
+        // The client's progress ends with docker's "Digest:" and "Status:" lines.
         for image in pulled {
-          continuation.yield(ProgressMessage(status: "Digest: \(image.repoDigest.split(separator: "@").last ?? "")"))
           let shown = image.reference.familiarString
-          continuation.yield(
-            ProgressMessage(
-              status: image.downloadedNewer
-                ? "Status: Downloaded newer image for \(shown)" : "Status: Image is up to date for \(shown)"))
           area.emit("image", "pull", id: shown, ["name": shown])
         }
         continuation.finish()
@@ -76,11 +72,9 @@ public struct DistributionArea: DistributionBackend, EngineArea {
     let (client, store, area) = (client, images, self)
     Task {
       do {
-        let pushed = try await client.push(
+        // The client's progress ends with docker's "<tag>: digest: … size: …" line.
+        try await client.push(
           reference: reference, auth: auth, from: store, progress: { continuation.yield(Self.message($0)) })
-        continuation.yield(
-          ProgressMessage(
-            status: "\(reference.tag ?? ImageReference.defaultTag): digest: \(pushed.digest) size: \(pushed.size)"))
         area.emit("image", "push", id: reference.familiarString, ["name": reference.familiarString])
         continuation.finish()
       } catch {
