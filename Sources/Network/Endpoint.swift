@@ -34,14 +34,19 @@ extension NetworkController {
         let nsfd = try FD.open(netnsPath, O_RDONLY | O_CLOEXEC)
         defer { FD.close(nsfd) }
         try host.netlink.createVeth(
-          veth, LinkSettings(mtu: record.config.mtu, master: bridge.index, up: true),
-          peer: interface, LinkSettings(mtu: record.config.mtu, mac: mac, up: true, netnsFD: nsfd))
+          veth, LinkSettings(mtu: record.config.mtu, master: bridge.index),
+          peer: interface, LinkSettings(mtu: record.config.mtu, mac: mac, netnsFD: nsfd))
         hostInterface = veth
+        guard let hostLink = try host.netlink.link(named: veth) else {
+          throw SystemError("RTM_GETLINK", errno: ENODEV, veth)
+        }
+        try host.netlink.setLink(hostLink.index, up: true)
         let inside = try Netns.netlink(in: netnsPath)
         try inside.setLink(1, up: true)  // lo: index 1 in every namespace
         guard let link = try inside.link(named: interface) else {
           throw SystemError("RTM_GETLINK", errno: ENODEV, "\(interface) in \(netnsPath)")
         }
+        try inside.setLink(link.index, up: true)
         if let v4 { try inside.addAddress(v4.address, to: link.index) }
         if let v6 { try inside.addAddress(v6.address, to: link.index) }
         let routed = options.defaultRoute ?? (!record.config.isInternal && !existing.contains { $0.gateway4 != nil })

@@ -70,17 +70,18 @@ extension NetlinkSocket {
 
   /// One message makes both ends: `peer` may name another namespace (its netnsFD), where
   /// the peer is created directly under its final name (e.g. eth0), so it never appears
-  /// in this namespace under a temporary one.
+  /// in this namespace under a temporary one. Neither end can be brought up in this
+  /// message (the kernel opens a veth before it knows its peer: ENOTCONN): `up` is ignored.
   public func createVeth(_ name: String, _ settings: LinkSettings, peer peerName: String, _ peer: LinkSettings) throws {
     var request = NetlinkRequest(
-      type: RT.newLink, flags: NLM.ack | NLM.create | NLM.exclusive, family: interfaceHeader(up: settings.up))
+      type: RT.newLink, flags: NLM.ack | NLM.create | NLM.exclusive, family: interfaceHeader())
     request.attribute(IFLA.ifname, string: name)
     settings.append(to: &request)
     request.nested(IFLA.linkinfo) { info in
       info.attribute(IFLA.infoKind, string: "veth")
       info.nested(IFLA.infoData) { data in
         data.nested(IFLA.vethPeer) { p in
-          p.raw(interfaceHeader(up: peer.up))
+          p.raw(interfaceHeader())
           p.attribute(IFLA.ifname, string: peerName)
           peer.append(to: &p)
         }
@@ -104,7 +105,7 @@ extension NetlinkSocket {
 
   /// The link named `name`, or nil when there is none.
   public func link(named name: String) throws -> LinkInfo? {
-    var request = NetlinkRequest(type: RT.getLink, flags: 0, family: interfaceHeader())
+    var request = NetlinkRequest(type: RT.getLink, flags: NLM.ack, family: interfaceHeader())
     request.attribute(IFLA.ifname, string: name)
     do {
       return try dump(request, name).compactMap(Self.parseLink).first

@@ -39,7 +39,7 @@ public final class NetlinkSocket: @unchecked Sendable {
     }
   }
 
-  /// Sends a dump request and collects every reply message of the given type.
+  /// Sends a dump (or a get with NLM_F_ACK) and collects the reply messages.
   func dump(_ request: NetlinkRequest, _ what: @autoclosure () -> String = "") throws -> [NetlinkMessage] {
     try lock.withLock {
       let seq = try send(request)
@@ -48,7 +48,10 @@ public final class NetlinkSocket: @unchecked Sendable {
         for message in try receive() where message.sequence == seq {
           switch message.type {
           case NLM.done: return out
-          case NLM.error: try Self.check(message, request, what())
+          case NLM.error:
+            // A plain get (with NLM_F_ACK) ends with an ACK instead of NLMSG_DONE.
+            try Self.check(message, request, what())
+            return out
           default: out.append(message)
           }
         }
