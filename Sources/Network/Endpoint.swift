@@ -40,6 +40,7 @@ extension NetworkController {
         guard let hostLink = try host.netlink.link(named: veth) else {
           throw SystemError("RTM_GETLINK", errno: ENODEV, veth)
         }
+        try host.netlink.setHairpin(hostLink.index)
         try host.netlink.setLink(hostLink.index, up: true)
         let inside = try Netns.netlink(in: netnsPath)
         try inside.setLink(1, up: true)  // lo: index 1 in every namespace

@@ -120,6 +120,6 @@ public struct PublishedPorts: Sendable {
 
   /// Closes the reservations (when no shim takes them, e.g. in tests or after a failure).
   public func closeReservations() {
-    for r in reservations { FD.close(r.fd) }
+    for r in reservations where r.fd >= 0 { FD.close(r.fd) }
   }
 }

@@ -6,7 +6,8 @@ import LinuxOS
 /// to the container before it could reach them. The fds go to whoever must hold the
 /// reservation for the container's lifetime (the shim).
 public enum PortReservation {
-  /// A bound socket and the port it holds (the kernel's pick when 0 was asked).
+  /// A bound socket and the port it holds (the kernel's pick when 0 was asked); fd is -1
+  /// for SCTP on a kernel without it.
   public struct Reserved: Sendable {
     public var fd: Int32
     public var proto: PortMapping.Proto
@@ -27,8 +28,15 @@ public enum PortReservation {
       case .udp: (Int32(SOCK_DGRAM.rawValue), 0)
       case .sctp: (Int32(SOCK_STREAM.rawValue), 132)
       }
-    let fd = try sys("socket", "\(proto.rawValue) \(address)") {
-      socket(family, type | Int32(SOCK_CLOEXEC.rawValue), protocolNumber)
+    let fd = socket(family, type | Int32(SOCK_CLOEXEC.rawValue), protocolNumber)
+    if fd < 0 {
+      let err = errno
+      // A kernel without SCTP: nothing on this host can listen on it, so there is nothing
+      // to reserve (the rule still applies). fd -1 says so.
+      if proto == .sctp && (err == EPROTONOSUPPORT || err == ESOCKTNOSUPPORT) && port != 0 {
+        return Reserved(fd: -1, proto: proto, address: address, port: port)
+      }
+      throw SystemError("socket", errno: err, "\(proto.rawValue) \(address)")
     }
     do {
       if !address.isV4 {

@@ -92,7 +92,7 @@ extension NetworkController {
         }
       }
     } catch {
-      for (r, _) in out { FD.close(r.fd) }
+      for (r, _) in out where r.fd >= 0 { FD.close(r.fd) }
       throw error
     }
     return out

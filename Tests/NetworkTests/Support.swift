@@ -30,12 +30,18 @@ func run(_ arguments: [String], netns: String? = nil, timeout: Double = 20) thro
   let full = (netns.map { ["/usr/bin/nsenter", "--net=\($0)"] } ?? []) + arguments
   process.executableURL = URL(fileURLWithPath: full[0].hasPrefix("/") ? full[0] : "/usr/bin/env")
   process.arguments = full[0].hasPrefix("/") ? Array(full.dropFirst()) : full
-  let pipe = Pipe()
-  process.standardOutput = pipe
-  process.standardError = pipe
+  // Output into a file, not a pipe: a server another test starts meanwhile may inherit the
+  // pipe's write end and hold off its EOF until that server dies.
+  let path = "/tmp/berth-net-out-\(uniqueSuffix(10))"
+  guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path)
+  else { throw SystemError("open", errno: EIO, path) }
+  defer { unlink(path) }
+  process.standardOutput = out
+  process.standardError = out
   try process.run()
-  let data = pipe.fileHandleForReading.readDataToEndOfFile()
+  try out.close()
   process.waitUntilExit()
+  let data = FileManager.default.contents(atPath: path) ?? Data()
   return CommandResult(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
 }
 
@@ -107,15 +113,20 @@ final class TestLab {
 
   func waitForListener(in netns: String, port: Int) throws {
     for _ in 0..<100 {
-      if try run(["/usr/sbin/ss", "-Hltn", "sport = :\(port)"], netns: netns).output.contains(":\(port)") { return }
+      if try run(["/usr/bin/ss", "-Hltn", "sport = :\(port)"], netns: netns).output.contains(":\(port)") { return }
       usleep(20_000)
     }
   }
 
-  /// Fetches http://address:port/ from inside `netns`; nil when it fails.
+  /// Fetches http://address:port/ from inside `netns`; nil when it fails. (busybox wget's own
+  /// -T crashes in Debian 12's busybox-static: coreutils' timeout bounds it instead.)
   func fetch(from netns: String, _ address: String, _ port: Int, timeout: Int = 2) throws -> String? {
     let result = try run(
-      ["/bin/busybox", "wget", "-q", "-T", "\(timeout)", "-O", "-", "http://\(address):\(port)/"], netns: netns)
+      [
+        "/usr/bin/timeout", "-s", "KILL", "\(timeout)", "/bin/busybox", "wget", "-q", "-O", "-",
+        "http://\(address):\(port)/",
+      ],
+      netns: netns)
     return result.status == 0 ? result.output : nil
   }
 
@@ -144,8 +155,65 @@ func linkNames(in netns: String) throws -> [String] {
 func addresses(of device: String, in netns: String) throws -> [String] {
   try ipJSON(["addr", "show", "dev", device], netns: netns).flatMap { link in
     ((link["addr_info"] as? [[String: Any]]) ?? []).compactMap { info in
-      guard let local = info["local"] as? String, let prefix = info["prefixlen"] as? Int else { return nil }
+      guard let local = info["local"] as? String, let prefix = info["prefixlen"] as? Int,
+        !local.hasPrefix("fe80:")
+      else { return nil }
       return "\(local)/\(prefix)"
+    }
+  }
+}
+
+/// A namespace standing in for another host, joined to the lab's host namespace by a
+/// veth pair with addresses from 10.231.x.0/30 (both ends inside the lab).
+struct OtherHost {
+  let netns: String
+  /// The host's address on the link (what "the host's address" means to the other host).
+  let hostAddress: String
+  let address: String
+
+  init(_ lab: TestLab) throws {
+    netns = try lab.netns("other")
+    let x = Int.random(in: 0...255)
+    hostAddress = "10.231.\(x).1"
+    address = "10.231.\(x).2"
+    let hostSide = try Netns.netlink(in: lab.hostNetns)
+    let fd = try FD.open(netns, O_RDONLY)
+    defer { FD.close(fd) }
+    let name = "vo\(uniqueSuffix(5))"
+    try hostSide.createVeth(name, LinkSettings(), peer: "uplink", LinkSettings(netnsFD: fd))
+    let link = try #require(try hostSide.link(named: name))
+    try hostSide.setLink(link.index, up: true)
+    try hostSide.addAddress(#require(Subnet("\(hostAddress)/30")), to: link.index)
+    let otherSide = try Netns.netlink(in: netns)
+    let uplink = try #require(try otherSide.link(named: "uplink"))
+    try otherSide.setLink(uplink.index, up: true)
+    try otherSide.addAddress(#require(Subnet("\(address)/30")), to: uplink.index)
+  }
+}
+
+/// The elements of one of Berth's port maps in the lab's host namespace.
+func mapElementCount(_ map: String, in netns: String) throws -> Int {
+  let text = try must(["/usr/sbin/nft", "-j", "list", "map", "inet", "berth", map], netns: netns)
+  guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+    let items = object["nftables"] as? [[String: Any]]
+  else { return -1 }
+  for item in items {
+    if let m = item["map"] as? [String: Any] { return (m["elem"] as? [Any])?.count ?? 0 }
+  }
+  return -1
+}
+
+func milliseconds(since start: ContinuousClock.Instant) -> Double {
+  let d = ContinuousClock.now - start
+  return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+}
+
+/// Prints the state of namespaces (for a failing check's log).
+func dumpState(_ namespaces: [String: String]) {
+  for (name, path) in namespaces.sorted(by: { $0.key < $1.key }) {
+    for command in [["/usr/sbin/ip", "-br", "addr"], ["/usr/sbin/ip", "route"], ["/usr/sbin/ip", "-d", "link"]] {
+      let out = (try? run(command, netns: path).output) ?? "?"  // diagnostics only
+      print("== \(name): \(command.joined(separator: " "))\n\(out)")
     }
   }
 }

@@ -75,8 +75,13 @@ public struct Ruleset: Sendable {
     }
     // 127.0.0.1:hostPort DNATed from the output hook keeps its loopback source otherwise.
     rules.append("oifname \(br) ip saddr 127.0.0.0/8 masquerade \(tag)")
-    // Hairpin: a container reaching a published port of its own network through the host.
-    rules.append("iifname \(br) oifname \(br) ct status dnat masquerade \(tag)")
+    // Hairpin: a container reaching a published port of its own network through the host
+    // (the reply must come back through the host to be un-NATed). No interface match:
+    // postrouting has no input interface, and with br_netfilter the output one is a port.
+    for s in n.subnets {
+      let f = family(s)
+      rules.append("\(f) saddr \(s.canonical) \(f) daddr \(s.canonical) ct status dnat masquerade \(tag)")
+    }
     return rules
   }
 

@@ -20,6 +20,8 @@ enum IFLA {
   static let master: UInt16 = 10
   static let linkinfo: UInt16 = 18
   static let netnsFD: UInt16 = 28
+  static let protinfo: UInt16 = 12
+  static let brportMode: UInt16 = 4
   static let infoKind: UInt16 = 1
   static let infoData: UInt16 = 2
   static let vethPeer: UInt16 = 1
@@ -96,6 +98,17 @@ extension NetlinkSocket {
     var request = NetlinkRequest(type: RT.newLink, flags: NLM.ack, family: interfaceHeader(index: index, up: up))
     LinkSettings(mtu: mtu, mac: mac, master: master).append(to: &request)
     try perform(request, "link \(index)")
+  }
+
+  /// Hairpin mode on a bridge port: with br_netfilter, a container's packet DNATed back to
+  /// itself (its own published port through the host) is bridged out the port it came in.
+  public func setHairpin(_ index: Int32, _ on: Bool = true) throws {
+    let bridgeFamily: UInt8 = 7
+    var header = interfaceHeader(index: index)
+    header[0] = bridgeFamily
+    var request = NetlinkRequest(type: RT.setLink, flags: NLM.ack, family: header)
+    request.nested(IFLA.protinfo) { $0.attribute(IFLA.brportMode, [on ? 1 : 0]) }
+    try perform(request, "hairpin on \(index)")
   }
 
   public func deleteLink(_ index: Int32) throws {
