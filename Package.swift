@@ -54,6 +54,9 @@ let package = Package(
     .target(name: "Snapshots", dependencies: ["LinuxOS"]),
     .target(name: "Images", dependencies: ["OCI", "Archive", "ContentStore", "Snapshots"]),
 
+    // Networking: rtnetlink, netns, IPAM, bridges, nftables rules in Berth's own table.
+    .target(name: "Network", dependencies: ["LinuxOS", "CBerth", "JSONCoding"]),
+
     // The engine: the Docker Engine API, the per-container shim, the daemon.
     .target(name: "EngineAPI"),
     .target(
@@ -101,6 +104,7 @@ let package = Package(
       name: "ImagesTests",
       dependencies: ["Images", "Archive", "ContentStore", "LinuxOS", "Snapshots", "OCI", "CArchive"]),
     .testTarget(name: "DockerIntegrationTests", dependencies: ["LinuxOS"]),
+    .testTarget(name: "NetworkTests", dependencies: ["Network", "LinuxOS"]),
   ],
   swiftLanguageModes: [.v6]
 )

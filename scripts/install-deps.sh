@@ -6,7 +6,7 @@ packages=(
   # build
   pkg-config libseccomp-dev libarchive-dev libssl-dev libisal-dev
   # tests: a tiny image, the runc and Docker anchors, TLS certificates and a TLS client, image tools, a pty, kernel tools
-  busybox-static runc docker.io openssl curl skopeo umoci zstd jq util-linux procps iproute2 nftables
+  busybox-static runc docker.io openssl curl skopeo umoci zstd jq util-linux procps iproute2 nftables iptables coreutils
   # benchmarks
   hyperfine
 )

@@ -25,7 +25,7 @@ struct CommandResult {
 
 /// Runs a tool (tests may use Foundation's Process; berthd's code never does).
 @discardableResult
-func run(_ arguments: [String], netns: String? = nil, timeout: Double = 20) throws -> CommandResult {
+func run(_ arguments: [String], netns: String? = nil, input: String? = nil) throws -> CommandResult {
   let process = Process()
   let full = (netns.map { ["/usr/bin/nsenter", "--net=\($0)"] } ?? []) + arguments
   process.executableURL = URL(fileURLWithPath: full[0].hasPrefix("/") ? full[0] : "/usr/bin/env")
@@ -38,7 +38,13 @@ func run(_ arguments: [String], netns: String? = nil, timeout: Double = 20) thro
   defer { unlink(path) }
   process.standardOutput = out
   process.standardError = out
+  let stdin = Pipe()
+  if input != nil { process.standardInput = stdin }
   try process.run()
+  if let input {
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    try stdin.fileHandleForWriting.close()
+  }
   try out.close()
   process.waitUntilExit()
   let data = FileManager.default.contents(atPath: path) ?? Data()
@@ -47,8 +53,8 @@ func run(_ arguments: [String], netns: String? = nil, timeout: Double = 20) thro
 
 /// Runs and requires success.
 @discardableResult
-func must(_ arguments: [String], netns: String? = nil) throws -> String {
-  let result = try run(arguments, netns: netns)
+func must(_ arguments: [String], netns: String? = nil, input: String? = nil) throws -> String {
+  let result = try run(arguments, netns: netns, input: input)
   if result.status != 0 {
     throw NetworkError.tool(arguments.joined(separator: " "), status: result.status, output: result.output, input: "")
   }
