@@ -6,7 +6,8 @@ import LinuxOS
 /// bridge networks (IPAM, bridge device, NAT and isolation rules), container sandboxes
 /// (persistent netns files), endpoints (veth, addresses, routes) and published ports.
 ///
-/// State: network records under `<root>/networks` (durable), IPAM under `<root>/ipam`,
+/// State: network records under `<root>/networks` (durable), IPAM under `<root>/ipam`
+/// (leases under `<execRoot>/ipam`),
 /// endpoint records under `<execRoot>/endpoints` (volatile: containers do not outlive a
 /// reboot), sandboxes under `<execRoot>/netns`. `restore(liveContainers:)` at start
 /// settles what a crash left, in the kernel and on disk.
@@ -38,7 +39,7 @@ public final class NetworkController: @unchecked Sendable {
     try Files.makeDirectories("\(root)/networks", mode: 0o700)
     try Files.makeDirectories("\(execRoot)/endpoints", mode: 0o700)
     try Files.makeDirectories("\(execRoot)/netns", mode: 0o755)
-    ipam = try IPAMStore(directory: "\(root)/ipam", pools: pools)
+    ipam = try IPAMStore(directory: "\(root)/ipam", leaseDirectory: "\(execRoot)/ipam", pools: pools)
     for name in try Files.list("\(root)/networks") where name.hasSuffix(".json") {
       let record = try JSON.decode(NetworkRecord.self, from: Files.read("\(root)/networks/\(name)"))
       networks[record.config.id] = record

@@ -123,3 +123,15 @@ public struct PublishedPorts: Sendable {
     for r in reservations where r.fd >= 0 { FD.close(r.fd) }
   }
 }
+
+extension NetworkConfig {
+  /// The default bridge (`docker network ls` shows it as `bridge`), device `berth0`.
+  /// `bip`: the bridge's address with its prefix (`--bip 10.10.0.1/24`); without it the
+  /// first free subnet of the pools.
+  public static func defaultBridge(id: String, bip: Subnet? = nil, mtu: UInt32? = nil) -> NetworkConfig {
+    var options = [bridgeNameOption: "berth0", interContainerOption: "true", masqueradeOption: "true"]
+    if let mtu { options[mtuOption] = "\(mtu)" }
+    let subnet = bip.map { SubnetRequest(subnet: $0.canonical, gateway: $0.address) } ?? SubnetRequest()
+    return NetworkConfig(id: id, name: "bridge", subnets: [subnet], options: options)
+  }
+}

@@ -167,7 +167,8 @@ struct BridgeNetworkTests {
     defer { published.closeReservations() }
     print("1000 ports published in \(elapsed) ms")
     #expect(published.mappings.count == 1000)
-    #expect(elapsed < 1000)
+    #expect(
+      elapsed < 2000, "dockerd's proxies take seconds; one nft transaction takes milliseconds (generous: a loaded CI)")
     #expect(try mapElementCount("ports4", in: lab.hostNetns) == 1000)
     #expect(try lab.fetch(from: lab.hostNetns, "127.0.0.1", 20500) == "range")
     #expect(throws: NetworkError.self) {

@@ -90,6 +90,33 @@ struct LifecycleTests {
     try second.deleteNetwork("live")
   }
 
+  @Test func defaultBridgeWithBipAndOptions() throws {
+    let lab = try TestLab()
+    defer { lab.close() }
+    let controller = try lab.controller()
+    let bip = try #require(Subnet("10.44.0.1/24"))
+    let net = try controller.createNetwork(.defaultBridge(id: "default\(uniqueSuffix())", bip: bip, mtu: 1450))
+    #expect(net.bridge == "berth0" && net.config.name == "bridge")
+    #expect(try addresses(of: "berth0", in: lab.hostNetns) == ["10.44.0.1/24"])
+    #expect(try #require(try controller.host.netlink.link(named: "berth0")).mtu == 1450)
+    #expect(try controller.host.readSysctl("net/ipv4/conf/berth0/route_localnet") == "1")
+    #expect(try controller.host.readSysctl("net/ipv4/ip_forward") == "1")
+    let c1 = try controller.createSandbox("c1")
+    let e1 = try controller.attach(
+      container: "c1", netnsPath: c1, network: "bridge",
+      options: EndpointOptions(ipv4: IPAddress("10.44.0.77"), mac: MACAddress("02:00:00:00:00:77")))
+    #expect(e1.ipv4?.description == "10.44.0.77/24" && e1.mac.description == "02:00:00:00:00:77")
+    #expect(try #require(try Netns.netlink(in: c1).link(named: "eth0")).mtu == 1450)
+    #expect(throws: IPAMError.self) {
+      try controller.attach(
+        container: "c2", netnsPath: c1, network: "bridge", options: EndpointOptions(ipv4: IPAddress("10.44.0.77")))
+    }
+    try controller.detachAll(container: "c1")
+    try controller.deleteSandbox("c1")
+    try controller.deleteNetwork("bridge")
+    #expect(!(try linkNames(in: lab.hostNetns).contains("berth0")))
+  }
+
   @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/iptables"), "needs iptables"))
   func dockerUserAcceptsComeAndGoWithTheNetwork() throws {
     let lab = try TestLab()

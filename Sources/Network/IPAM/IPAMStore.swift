@@ -56,22 +56,31 @@ public enum IPAMError: Error, Equatable, CustomStringConvertible {
   }
 }
 
-/// IP address management: one JSON file per network under `directory`, replaced
-/// atomically on each change (durably when a network is made; lease changes skip the
-/// fsyncs: `release(ownersNotIn:)` at start settles leases a crash left).
+/// IP address management: one JSON file per network under `directory`, written durably
+/// when the network is made, and the same with its leases under `leaseDirectory`,
+/// replaced atomically without fsyncs on each lease change (leases live no longer than
+/// containers: berthd's volatile run directory suits them; `release(ownersNotIn:)` at
+/// start settles what a crash left).
 public final class IPAMStore: @unchecked Sendable {
   public let directory: String
+  public let leaseDirectory: String
   public var pools: [AddressPool]
   private var networks: [String: [SubnetAllocation]] = [:]
   private let lock = Lock()
 
-  public init(directory: String, pools: [AddressPool] = AddressPool.dockerDefaults) throws {
+  public init(directory: String, leaseDirectory: String? = nil, pools: [AddressPool] = AddressPool.dockerDefaults)
+    throws
+  {
     self.directory = directory
+    self.leaseDirectory = leaseDirectory ?? "\(directory)/leases"
     self.pools = pools
     try Files.makeDirectories(directory, mode: 0o700)
+    try Files.makeDirectories(self.leaseDirectory, mode: 0o700)
     for name in try Files.list(directory) where name.hasSuffix(".json") {
       let id = String(name.dropLast(5))
-      networks[id] = try JSON.decode([SubnetAllocation].self, from: Files.read("\(directory)/\(name)"))
+      let withLeases = "\(self.leaseDirectory)/\(name)"
+      let path = Files.exists(withLeases) ? withLeases : "\(directory)/\(name)"
+      networks[id] = try JSON.decode([SubnetAllocation].self, from: Files.read(path))
     }
   }
 
@@ -117,8 +126,8 @@ public final class IPAMStore: @unchecked Sendable {
   public func deleteNetwork(_ id: String) throws {
     try lock.withLock {
       networks[id] = nil
-      if unlink("\(directory)/\(id).json") != 0 && errno != ENOENT {
-        throw SystemError("unlink", errno: errno, "\(directory)/\(id).json")
+      for path in ["\(leaseDirectory)/\(id).json", "\(directory)/\(id).json"] {
+        if unlink(path) != 0 && errno != ENOENT { throw SystemError("unlink", errno: errno, path) }
       }
     }
   }
@@ -191,6 +200,7 @@ public final class IPAMStore: @unchecked Sendable {
 
   private func save(_ id: String, durable: Bool) throws {
     let bytes = try JSON.encode(networks[id] ?? [], options: .init(pretty: true))
-    try Files.writeAtomically("\(directory)/\(id).json", bytes, mode: 0o600, durable: durable)
+    let path = durable ? "\(directory)/\(id).json" : "\(leaseDirectory)/\(id).json"
+    try Files.writeAtomically(path, bytes, mode: 0o600, durable: durable)
   }
 }
