@@ -42,23 +42,24 @@ extension NetworkController {
         }
         try host.netlink.setHairpin(hostLink.index)
         try host.netlink.setLink(hostLink.index, up: true)
-        let inside = try Netns.netlink(in: netnsPath)
-        try inside.setLink(1, up: true)  // lo: index 1 in every namespace
+        let inside = try sandboxSocket(netnsPath)
+        try inside.setLink(1, up: true)  // lo (index 1 in every namespace): the netns may not be ours
         guard let link = try inside.link(named: interface) else {
           throw SystemError("RTM_GETLINK", errno: ENODEV, "\(interface) in \(netnsPath)")
         }
         try inside.setLink(link.index, up: true)
         if let v4 { try inside.addAddress(v4.address, to: link.index) }
         if let v6 { try inside.addAddress(v6.address, to: link.index) }
-        let routed = options.defaultRoute ?? (!record.config.isInternal && !existing.contains { $0.gateway4 != nil })
-        if routed && !record.config.isInternal {
+        let routed = options.defaultRoute ?? !existing.contains { $0.providesDefaultRoute }
+        let providesRoute = routed && !record.config.isInternal
+        if providesRoute {
           if let gateway = v4?.gateway { try inside.addRoute(via: gateway, device: link.index) }
           if let gateway = v6?.gateway { try inside.addRoute(via: gateway, device: link.index) }
         }
         let info = EndpointInfo(
           container: container, network: network, netnsPath: netnsPath, hostInterface: veth, interface: interface,
-          mac: mac, ipv4: v4?.address, ipv6: v6?.address, gateway4: routed ? v4?.gateway : nil,
-          gateway6: routed ? v6?.gateway : nil, aliases: options.aliases, ports: [])
+          mac: mac, ipv4: v4?.address, ipv6: v6?.address, gateway4: v4?.gateway, gateway6: v6?.gateway,
+          providesDefaultRoute: providesRoute, aliases: options.aliases, ports: [])
         endpoints[container, default: []].append(info)
         try saveEndpoints(container)
         return info

@@ -9,17 +9,21 @@ public enum Netns {
   static let newNet: Int32 = 0x4000_0000
   static let detach: Int32 = 2
 
-  /// Creates a network namespace bound at `path` (a new file), with `lo` up.
-  public static func create(at path: String) throws {
+  /// Creates a network namespace bound at `path` (a new file), with `lo` up. Returns an
+  /// rtnetlink socket inside it (opened while the thread was there: no second switch to
+  /// configure the namespace later).
+  @discardableResult
+  public static func create(at path: String) throws -> NetlinkSocket {
     let fd = try FD.open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o444)
     FD.close(fd)
     do {
-      try onThread {
+      return try onThread {
         try withReturnToOriginal {
           try Namespaces.unshare(newNet)
           try Mounts.mount(source: "/proc/thread-self/ns/net", target: path, type: nil, flags: UInt(MS_BIND))
           let socket = try NetlinkSocket()
           try socket.setLink(1, up: true)  // lo is always index 1 in a new namespace
+          return socket
         }
       }
     } catch {

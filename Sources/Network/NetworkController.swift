@@ -20,6 +20,8 @@ public final class NetworkController: @unchecked Sendable {
   var networks: [String: NetworkRecord] = [:]
   /// container → its endpoints, in attach order.
   var endpoints: [String: [EndpointInfo]] = [:]
+  /// netns path → a socket inside it, from `createSandbox`.
+  var sandboxSockets: [String: NetlinkSocket] = [:]
   /// Subnets in use on the host; injectable for tests.
   let hostSubnets: @Sendable () throws -> [Subnet]
   /// Whether the host's ip_forward may be turned on (off only in tests that check it).
@@ -74,13 +76,23 @@ public final class NetworkController: @unchecked Sendable {
   /// Makes the container's network namespace (with `lo` up) and returns its path.
   public func createSandbox(_ container: String) throws -> String {
     let path = sandboxPath(container)
-    try Netns.create(at: path)
+    let socket = try Netns.create(at: path)
+    lock.withLock { sandboxSockets[path] = socket }
     return path
   }
 
   /// Removes the container's namespace (its devices go with it once no process holds it).
   public func deleteSandbox(_ container: String) throws {
-    try Netns.delete(at: sandboxPath(container))
+    let path = sandboxPath(container)
+    lock.withLock { sandboxSockets[path] = nil }
+    try Netns.delete(at: path)
+  }
+
+  /// A netlink socket inside the namespace at `path`: the one kept from `createSandbox`,
+  /// or a new one (a namespace made elsewhere, or before a restart). Called under `lock`.
+  func sandboxSocket(_ path: String) throws -> NetlinkSocket {
+    if let socket = sandboxSockets[path] { return socket }
+    return try Netns.netlink(in: path)
   }
 
   // MARK: rules

@@ -84,6 +84,8 @@ public struct EndpointInfo: Sendable, Codable, Equatable {
   public var ipv6: Subnet?
   public var gateway4: IPAddress?
   public var gateway6: IPAddress?
+  /// Whether the container's default route goes through this network's gateway.
+  public var providesDefaultRoute: Bool
   public var aliases: [String]
   public var ports: [PortMapping]
 }

@@ -59,7 +59,9 @@ struct BridgeNetworkTests {
 
     // A second network for c1: eth1, no second default route.
     let e1b = try controller.attach(container: "c1", netnsPath: c1, network: "b")
-    #expect(e1b.interface == "eth1" && e1b.gateway4 == nil)
+    #expect(e1b.interface == "eth1" && !e1b.providesDefaultRoute && e1.providesDefaultRoute)
+    let c1Routes = try ipJSON(["route", "show", "default"], netns: c1)
+    #expect(c1Routes.count == 1 && c1Routes.first?["dev"] as? String == "eth0")
     #expect(try lab.fetch(from: c3, e1b.ipv4?.address.description ?? "", 80) == "from c1")
     try controller.detach(container: "c1", network: "b")
     #expect(!(try linkNames(in: c1).contains("eth1")))
