@@ -137,3 +137,37 @@ extension NetworkConfig {
     return NetworkConfig(id: id, name: "bridge", subnets: [subnet], options: options)
   }
 }
+
+extension PortRequest {
+  /// From the Engine API's PortBindings: key "80/tcp" or "8000-8100/udp", binding HostIp
+  /// ("" for any) and HostPort ("", "8080" or "8000-8100"; empty: ephemeral).
+  public static func parse(containerPort key: String, hostIP: String, hostPort: String) throws -> PortRequest {
+    let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count <= 2, let proto = PortMapping.Proto(rawValue: parts.count == 2 ? String(parts[1]) : "tcp")
+    else { throw NetworkError.invalidPorts("invalid protocol in \(key)") }
+    guard let containerPorts = range(String(parts[0])) else { throw NetworkError.invalidPorts("invalid port \(key)") }
+    let trimmedIP = hostIP.trimmingBrackets()
+    var ip: IPAddress?
+    if !trimmedIP.isEmpty {
+      guard let parsed = IPAddress(trimmedIP) else { throw NetworkError.invalidPorts("invalid IP address \(hostIP)") }
+      ip = parsed
+    }
+    let hostPorts = hostPort.isEmpty ? 0...0 : range(hostPort)
+    guard let hostPorts else { throw NetworkError.invalidPorts("invalid host port \(hostPort)") }
+    return PortRequest(proto, hostIP: ip, hostPorts: hostPorts, containerPorts: containerPorts)
+  }
+
+  private static func range(_ text: String) -> ClosedRange<UInt16>? {
+    let bounds = text.split(separator: "-", omittingEmptySubsequences: false).map { UInt16($0) }
+    guard bounds.count == 1 || bounds.count == 2, let low = bounds.first ?? nil, let high = bounds.last ?? nil,
+      low <= high
+    else { return nil }
+    return low...high
+  }
+}
+
+extension String {
+  fileprivate func trimmingBrackets() -> String {
+    hasPrefix("[") && hasSuffix("]") ? String(dropFirst().dropLast()) : self
+  }
+}

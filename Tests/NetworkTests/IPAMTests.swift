@@ -102,3 +102,19 @@ struct IPAMStoreTests {
     #expect(made.first?.subnet.description == "172.19.0.0/16")
   }
 }
+
+struct PortRequestTests {
+  @Test func parsesEngineAPIPortBindings() throws {
+    let single = try PortRequest.parse(containerPort: "80/tcp", hostIP: "", hostPort: "8080")
+    #expect(single == PortRequest(hostPort: 8080, containerPort: 80))
+    let range = try PortRequest.parse(containerPort: "8000-8100/udp", hostIP: "127.0.0.1", hostPort: "8000-8100")
+    #expect(range.proto == .udp && range.hostIP?.description == "127.0.0.1" && range.hostPorts == 8000...8100)
+    #expect(try PortRequest.parse(containerPort: "53", hostIP: "[::1]", hostPort: "").hostPorts == 0...0)
+    #expect(try PortRequest.parse(containerPort: "9/sctp", hostIP: "", hostPort: "9").proto == .sctp)
+    #expect(throws: NetworkError.self) { try PortRequest.parse(containerPort: "80/icmp", hostIP: "", hostPort: "1") }
+    #expect(throws: NetworkError.self) { try PortRequest.parse(containerPort: "90-80", hostIP: "", hostPort: "") }
+    #expect(throws: NetworkError.self) { try PortRequest.parse(containerPort: "80", hostIP: "nope", hostPort: "") }
+    let plan = try NetworkController.expand([range, PortRequest(hostPorts: 9000...9010, containerPorts: 80...80)])
+    #expect(plan.count == 102 && plan.last?.hostPorts.count == 11)
+  }
+}
