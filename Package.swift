@@ -80,6 +80,9 @@ let package = Package(
       ]),
     .executableTarget(name: "berth-registry", dependencies: ["RegistryServer"]),
 
+    // Networking: rtnetlink, netns, IPAM, bridges, nftables rules in Berth's own table.
+    .target(name: "Network", dependencies: ["LinuxOS", "CBerth", "JSONCoding"]),
+
     // The engine: the Docker Engine API, the per-container shim, the daemon.
     .target(name: "EngineAPI"),
     .target(
@@ -139,6 +142,7 @@ let package = Package(
     .testTarget(name: "DockerfileTests", dependencies: ["Dockerfile"]),
     .testTarget(
       name: "RegistryServerTests", dependencies: ["RegistryServer", "ContentStore", "OCI", "JSONCoding", "LinuxOS"]),
+    .testTarget(name: "NetworkTests", dependencies: ["Network", "LinuxOS"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,7 @@ packages=(
   # build
   pkg-config libseccomp-dev libarchive-dev libssl-dev libisal-dev
   # tests: a tiny image, the runc and Docker anchors, TLS certificates and a TLS client, image tools, a pty, kernel tools
-  busybox-static runc docker.io openssl curl skopeo umoci zstd jq util-linux mount procps iproute2 nftables
+  busybox-static runc docker.io openssl curl skopeo umoci zstd jq util-linux mount procps iproute2 nftables iptables coreutils
   # registry client tests: a real registry (distribution 2.8), htpasswd files, a JWT-signing token service
   docker-registry apache2-utils python3-cryptography
   # the registry server: htpasswd (bcrypt lines for its basic-auth tests); libcrypt-dev: crypt.h for crypt_r
