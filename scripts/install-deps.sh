@@ -9,6 +9,8 @@ packages=(
   busybox-static runc docker.io openssl curl skopeo umoci zstd jq util-linux procps iproute2 nftables
   # benchmarks
   hyperfine
+  # the pure cgroup v2 VM lane (scripts/v2-lane): qemu, a Debian root, an ext4 image, the initrd's cpio
+  qemu-system-x86 debootstrap e2fsprogs cpio kmod
 )
 missing=()
 for p in "${packages[@]}"; do
