@@ -10,6 +10,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 bin=$(cd "${1:-$repo/.build/release}" && pwd)
+for product in berth-runtime berth-shim berth-init berthd berth; do
+  [ -x "$bin/$product" ] || { echo "hybrid.sh: no $bin/$product (scripts/build-release.sh $product)"; exit 1; }
+done
 work=$(mktemp -d /tmp/berth-v2-lane-host.XXXXXX)
 trap 'rm -rf --one-file-system "$work"' EXIT
 status=0

@@ -20,7 +20,7 @@ modprobe zram && echo 256M >/sys/block/zram0/disksize && mkswap -q /dev/zram0 >/
 # For the network smoke test to come (checks.sh network_checks).
 modprobe -a overlay veth bridge nf_tables
 mkdir -p /lane/out
-LANE_MODE=script LANE_BIN=/usr/local/bin LANE_WORK=/var/lib/lane LANE_RESULTS=/lane/out/results-script.txt \
+LANE_MODE=script LANE_ROOTFS_TAR=/lane/vm/busybox-rootfs.tar LANE_BIN=/usr/local/bin LANE_WORK=/var/lib/lane LANE_RESULTS=/lane/out/results-script.txt \
   sh /lane/vm/checks.sh
 sync
 /bin/busybox poweroff -f

@@ -47,6 +47,8 @@ for product in "${products[@]}"; do cp "$bin/$product" "$share/bin/"; done
 cp "$here/checks.sh" "$here/lane-init.sh" "$here/berthd-delegated.sh" "$repo/scripts/make-busybox-rootfs.sh" "$share/vm/"
 cp "$here/systemd/"*.service "$share/vm/systemd/"
 chmod 0755 "$share/vm/"*.sh
+bash "$repo/scripts/make-busybox-rootfs.sh" "$share/rootfs"
+tar -C "$share/rootfs" -cf "$share/vm/busybox-rootfs.tar" . && rm -rf "$share/rootfs"
 
 # boot MODE: one VM run; its console goes to $share/console-MODE.log.
 boot() {
