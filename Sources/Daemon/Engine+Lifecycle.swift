@@ -148,6 +148,8 @@ extension Engine {
     var ctx = SpecContext(
       id: record.id, rootfs: Self.rootfs(config.bundle(record.id)), bundleDirectory: config.bundle(record.id))
     ctx.cgroupParent = config.cgroupParent
+    // Docker's default cgroupns mode: private on pure v2 (what inspect's CgroupnsMode says), host on v1.
+    ctx.cgroupNamespace = HostInfo.isCgroupV2
     ctx.hostHostname = Self.hostHostname()
     ctx.initBinary = config.initBinary
     ctx.defaultInit = config.defaultInit

@@ -45,6 +45,9 @@ enum HostInfo {
     return (fields["PRETTY_NAME"] ?? "Linux", fields["VERSION_ID"] ?? "")
   }
 
+  /// A pure cgroup v2 host; read once, the hierarchy does not change under a running daemon.
+  static let isCgroupV2 = cgroupVersion() == "2"
+
   /// "1" for v1 and hybrid hosts (the controllers are v1's), "2" for pure v2.
   static func cgroupVersion() -> String {
     guard let info = try? Files.readString("/proc/self/mountinfo") else { return "1" }

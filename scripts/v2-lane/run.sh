@@ -8,7 +8,8 @@
 #   scripts/v2-lane/run.sh        (as root; exits non-zero if a check failed or a boot did not finish)
 #
 # BERTH_V2_LANE_BIN=DIR uses binaries already built there instead of building them;
-# BERTH_V2_LANE_TIMEOUT is the limit for one boot, in seconds (default 420).
+# BERTH_V2_LANE_TIMEOUT is the limit for one boot, in seconds (default 420);
+# BERTH_V2_LANE_MODES="script" (or "systemd") runs one of the two boots.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -81,7 +82,7 @@ boot() {
 total_passed=0
 total_failed=0
 lane_ok=true
-for mode in script systemd; do
+for mode in ${BERTH_V2_LANE_MODES:-script systemd}; do
   results=$share/out/results-$mode.txt
   boot "$mode" || true
   summary=$(tail -1 "$results" 2>/dev/null || true)
