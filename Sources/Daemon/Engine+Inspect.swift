@@ -90,7 +90,8 @@ extension Engine {
     }
     h.capAdd = s.capAdd
     h.capDrop = s.capDrop
-    h.cgroupnsMode = HostInfo.cgroupVersion() == "2" ? "private" : "host"
+    h.cgroupnsMode = HostInfo.isCgroupV2 ? "private" : "host"
+    h.cgroupParent = s.cgroupParent ?? ""
     h.dns = s.dns ?? []
     h.dnsOptions = s.dnsOptions ?? []
     h.dnsSearch = s.dnsSearch ?? []

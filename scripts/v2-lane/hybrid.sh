@@ -18,5 +18,5 @@ trap 'rm -rf --one-file-system "$work"' EXIT
 status=0
 LANE_MODE=host LANE_BIN=$bin LANE_WORK=$work/w LANE_RESULTS=$work/results.txt sh "$here/checks.sh" || status=$?
 # Anything left mounted by a failed check (berthd's rootfs mounts) goes before the scratch dir.
-grep -F " $work/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
+{ grep -F " $work/" /proc/self/mountinfo || true; } | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
 exit $status
