@@ -13,6 +13,8 @@ packages=(
   libcrypt-dev
   # benchmarks
   hyperfine
+  # the pure cgroup v2 VM lane (scripts/v2-lane): qemu, a Debian root, an ext4 image, the initrd's cpio
+  qemu-system-x86 debootstrap e2fsprogs cpio kmod
 )
 missing=()
 for p in "${packages[@]}"; do

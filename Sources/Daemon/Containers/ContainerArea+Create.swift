@@ -66,6 +66,7 @@ extension ContainerSettings {
     pidMode = h.pidMode
     utsMode = h.utsMode
     shmSize = h.shmSize
+    cgroupParent = h.cgroupParent.flatMap { $0.isEmpty ? nil : $0 }
     resources.memory = h.memory
     resources.memorySwap = h.memorySwap
     resources.memoryReservation = h.memoryReservation

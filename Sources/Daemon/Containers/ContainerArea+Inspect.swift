@@ -91,7 +91,7 @@ extension ContainerArea {
     }
     h.capAdd = s.capAdd
     h.capDrop = s.capDrop
-    h.cgroupnsMode = HostInfo.cgroupVersion() == "2" ? "private" : "host"
+    h.cgroupParent = s.cgroupParent ?? ""
     h.dns = s.dns ?? []
     h.dnsOptions = s.dnsOptions ?? []
     h.dnsSearch = s.dnsSearch ?? []
@@ -113,7 +113,7 @@ extension ContainerArea {
     h.volumesFrom = s.volumesFrom
     h.isolation = ""
     h.deviceCgroupRules = s.deviceCgroupRules
-    h.cgroupnsMode = s.cgroupnsMode ?? (HostInfo.hostCgroupVersion == "2" ? "private" : "host")
+    h.cgroupnsMode = s.cgroupnsMode ?? (HostInfo.isCgroupV2 ? "private" : "host")
     h.initProcess = s.initProcess
     h.memory = res.memory ?? 0
     h.memorySwap = res.memorySwap ?? 0

@@ -151,12 +151,18 @@ extension ContainerArea {
     }
   }
 
+  /// The cgroup the container's cgroup is made under: its own --cgroup-parent, else the daemon's.
+  func cgroupParent(of record: ContainerRecord) -> String {
+    // Validated at create; a record from before that check falls back to the daemon's parent.
+    record.settings.cgroupParent.flatMap { try? SpecBuilder.cgroupParent($0) } ?? config.cgroupParent
+  }
+
   func specContext(_ record: ContainerRecord) -> SpecContext {
     var ctx = SpecContext(
       id: record.id, rootfs: Self.rootfs(config.bundle(record.id)), bundleDirectory: config.bundle(record.id))
-    ctx.cgroupParent = config.cgroupParent
-    // dockerd's default: a private cgroup namespace on cgroup v2, the host's on v1.
-    ctx.cgroupNamespace = HostInfo.hostCgroupVersion == "2"
+    ctx.cgroupParent = cgroupParent(of: record)
+    // Docker's default cgroupns mode: private on pure v2 (what inspect's CgroupnsMode says), host on v1.
+    ctx.cgroupNamespace = HostInfo.isCgroupV2
     ctx.hostHostname = Self.hostHostname()
     ctx.initBinary = config.initBinary
     ctx.defaultInit = config.defaultInit

@@ -15,7 +15,7 @@ extension ContainerArea {
     let r = try record(ref)
     let id = r.id
     let name = r.name
-    let cgroupsPath = config.cgroupParent + "/" + id
+    let cgroupsPath = cgroupParent(of: r) + "/" + id
     let engine = self
     guard r.state.isRunning else {
       // docker answers a stopped container with one zeroed sample.

@@ -50,6 +50,9 @@ public struct ContainerSettings: Codable, Sendable, Equatable {
   public var pidMode: String?
   public var utsMode: String?
   public var shmSize: Int64?
+  /// HostConfig.CgroupParent (`--cgroup-parent`): the container's cgroup goes under this one
+  /// instead of the daemon's --cgroup-parent. nil: the daemon's.
+  public var cgroupParent: String?
   public var resources = ResourceSettings()
   public var oomScoreAdj: Int?
   public var groupAdd: [String]?

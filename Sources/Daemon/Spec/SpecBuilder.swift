@@ -141,6 +141,17 @@ public enum SpecBuilder {
       throw DaemonError.invalid("invalid tmpfs mount path: '\(path)' mount path must be absolute")
     }
     for mode in [s.ipcMode, s.pidMode, s.utsMode] { try validateNamespaceMode(mode) }
+    if let parent = s.cgroupParent { _ = try cgroupParent(parent) }
+  }
+
+  /// A `--cgroup-parent` as a cgroup path: relative ones are taken from the hierarchy's root,
+  /// as Docker's cgroupfs driver does; "." and ".." are refused (they would leave the tree).
+  public static func cgroupParent(_ parent: String) throws -> String {
+    let parts = parent.split(separator: "/")
+    guard !parts.isEmpty, !parts.contains("."), !parts.contains("..") else {
+      throw DaemonError.invalid("invalid --cgroup-parent \"\(parent)\": a cgroup path like /parent or parent/child")
+    }
+    return "/" + parts.joined(separator: "/")
   }
 
   /// The container's config as Docker stores it: the request filled in from the image

@@ -45,10 +45,10 @@ enum HostInfo {
     return (fields["PRETTY_NAME"] ?? "Linux", fields["VERSION_ID"] ?? "")
   }
 
-  /// "1" for v1 and hybrid hosts (the controllers are v1's), "2" for pure v2.
-  /// The hierarchy, read once: it does not change while berthd runs.
-  static let hostCgroupVersion = cgroupVersion()
+  /// A pure cgroup v2 host; read once, the hierarchy does not change under a running daemon.
+  static let isCgroupV2 = cgroupVersion() == "2"
 
+  /// "1" for v1 and hybrid hosts (the controllers are v1's), "2" for pure v2.
   static func cgroupVersion() -> String {
     guard let info = try? Files.readString("/proc/self/mountinfo") else { return "1" }
     return Cgroups.detectMode(mountInfo: info) == .v2 ? "2" : "1"
