@@ -63,7 +63,11 @@ import Testing
     func stop() {
       if process.isRunning {
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        Integration.awaitExit(process)
+        if process.isRunning {
+          kill(process.processIdentifier, SIGKILL)
+          Integration.awaitExit(process)
+        }
       }
       let runtimeRoot = dir + "/exec/runtime"
       if let runtime = Integration.binary("berth-runtime") {

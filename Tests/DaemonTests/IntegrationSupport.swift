@@ -37,6 +37,18 @@ enum Integration {
     return nil
   }
 
+  /// Waits (bounded) for a process that was sent SIGKILL. Foundation's waitUntilExit was
+  /// seen to hang when the test process's SIGCHLD went unnoticed (the child a zombie for
+  /// good): a zombie counts as exited here.
+  static func awaitExit(_ p: Process, seconds: Double = 20) {
+    let deadline = Date().addingTimeInterval(seconds)
+    while p.isRunning && Date() < deadline {
+      if Processes.stateLetter(p.processIdentifier) == "Z" { return }
+      usleep(20_000)
+    }
+    if !p.isRunning { p.waitUntilExit() }
+  }
+
   static func tempDir(_ tag: String) -> String {
     let path = "/tmp/bt-\(tag)-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
     mkdir(path, 0o755)
@@ -204,7 +216,7 @@ final class TestBerthd {
   func kill9() {
     guard let p = process, p.isRunning else { return }
     kill(p.processIdentifier, SIGKILL)
-    p.waitUntilExit()
+    Integration.awaitExit(p)
   }
 
   var environment: [String: String] {
@@ -307,7 +319,7 @@ final class TestBerthd {
       kill(p.processIdentifier, SIGTERM)
       for _ in 0..<100 where p.isRunning { usleep(50_000) }
       if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-      p.waitUntilExit()
+      Integration.awaitExit(p)
     }
     if let runtime = Integration.binary("berth-runtime") {
       for id in runtimeStates {

@@ -45,7 +45,7 @@ import Testing
 
     func stop() {
       if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-      process.waitUntilExit()
+      Integration.awaitExit(process)
     }
   }
 

@@ -28,14 +28,24 @@ public final class ContainerStore: Sendable {
     self.root = root
     try Files.makeDirectories(root, mode: 0o710)
     var loaded: [String: ContainerRecord] = [:]
-    for id in (try? Files.list(root)) ?? [] where Self.isID(id) {
+    for id in try Files.list(root) where Self.isID(id) {
       let path = "\(root)/\(id)/\(Self.recordFile)"
-      if let bytes = try? Files.read(path),
-        let record = try? JSONDecoder().decode(ContainerRecord.self, from: Data(bytes)), record.id == id
-      {
+      guard Files.exists(path) else {
+        // A crash during create: the directory was taken, the record never written.
+        do {
+          try Files.removeTree("\(root)/\(id)")
+        } catch {
+          DaemonLog.engine.warning("removing the unfinished container directory \(id): \(error)")
+        }
+        continue
+      }
+      do {
+        let record = try JSONDecoder().decode(ContainerRecord.self, from: Data(try Files.read(path)))
+        guard record.id == id else { throw DaemonError.system("it names container \(record.id)") }
         loaded[id] = record
-      } else if !Files.exists(path) {
-        try? Files.removeTree("\(root)/\(id)")
+      } catch {
+        // Kept on disk for a person to look at; the container is not listed.
+        DaemonLog.engine.error("container \(id): its record \(path) cannot be read, leaving it out: \(error)")
       }
     }
     records = Mutex(loaded)

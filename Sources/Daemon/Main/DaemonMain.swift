@@ -1,4 +1,5 @@
 // berthd's start-up: flags, directories, binaries, the engine, signals.
+import CBerth
 import LinuxOS
 import Registry
 
@@ -30,6 +31,9 @@ public enum DaemonMain {
   public static func run(
     _ options: DaemonOptions, serve: (Engine) async throws -> @Sendable () async -> Void
   ) async -> Int32 {
+    // A signal mask inherited from whoever started berthd (a parent thread that blocked
+    // SIGTERM) would make it deaf to SIGTERM: start from none blocked, before any thread.
+    _ = berth_block_all_signals(0)
     // A client or a pipe that goes away must be an EPIPE, never a dead daemon.
     signal(SIGPIPE, SIG_IGN)
     DaemonLog.bootstrap(level: options.logLevel, format: options.logFormat)

@@ -33,14 +33,22 @@ public final class VolumeStore: Sendable {
     self.root = root
     try Files.makeDirectories(root, mode: 0o701)
     var loaded: [String: VolumeRecord] = [:]
-    for name in (try? Files.list(root)) ?? [] {
+    for name in try Files.list(root) {
       let path = "\(root)/\(name)/\(Self.metadataFile)"
-      if let bytes = try? Files.read(path),
-        let record = try? JSONDecoder().decode(VolumeRecord.self, from: Data(bytes)), record.name == name
-      {
+      guard Files.exists(path) else {
+        do {
+          try Files.removeTree("\(root)/\(name)")  // a crash during create
+        } catch {
+          DaemonLog.engine.warning("removing the unfinished volume directory \(name): \(error)")
+        }
+        continue
+      }
+      do {
+        let record = try JSONDecoder().decode(VolumeRecord.self, from: Data(try Files.read(path)))
+        guard record.name == name else { throw DaemonError.system("it names volume \(record.name)") }
         loaded[name] = record
-      } else if !Files.exists(path) {
-        try? Files.removeTree("\(root)/\(name)")  // a crash during create
+      } catch {
+        DaemonLog.engine.error("volume \(name): its metadata \(path) cannot be read, leaving it out: \(error)")
       }
     }
     records = Mutex(loaded)
