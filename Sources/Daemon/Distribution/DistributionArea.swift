@@ -6,26 +6,23 @@ import FoundationEssentials
 import Images
 import OCI
 import Registry
+import Synchronization
 
 public struct DistributionArea: DistributionBackend, EngineArea {
   public let context: EngineContext
-  let client: RegistryClient
+  private let holder: RegistryClientHolder
 
   init(context: EngineContext) {
     self.context = context
-    client = RegistryClient(
-      configuration: RegistryClientConfiguration(
+    holder = RegistryClientHolder(
+      RegistryClientConfiguration(
         transport: context.config.registryTransport, userAgent: "berth/\(BerthVersion.version)",
         log: { DaemonLog.engine.info("registry: \($0)") }))
   }
 
-  func shutdown() async {
-    do {
-      try await client.shutdown()
-    } catch {
-      DaemonLog.engine.warning("registry client shutdown: \(error)")
-    }
-  }
+  /// Made at the first pull, push or login: an engine that never reaches a registry
+  /// opens no HTTP client.
+  var client: RegistryClient { holder.client }
 
   public func pullImage(options: ImagePullOptions) async throws -> AsyncThrowingStream<ProgressMessage, any Error> {
     let reference = try Self.reference(options.fromImage, tag: options.tag)
@@ -121,6 +118,35 @@ public struct DistributionArea: DistributionBackend, EngineArea {
         platforms: platforms)
     } catch {
       throw Self.engineError(error)
+    }
+  }
+}
+
+/// The area's one registry client. An HTTP client must be shut down before it goes, so an
+/// engine that is let go (in-process tests) hands it to a task that shuts it down.
+final class RegistryClientHolder: Sendable {
+  private let configuration: RegistryClientConfiguration
+  private let made = Mutex<RegistryClient?>(nil)
+
+  init(_ configuration: RegistryClientConfiguration) { self.configuration = configuration }
+
+  var client: RegistryClient {
+    made.withLock { made in
+      if let client = made { return client }
+      let client = RegistryClient(configuration: configuration)
+      made = client
+      return client
+    }
+  }
+
+  deinit {
+    guard let client = made.withLock({ $0 }) else { return }
+    Task.detached {
+      do {
+        try await client.shutdown()
+      } catch {
+        DaemonLog.engine.warning("registry client shutdown: \(error)")
+      }
     }
   }
 }
