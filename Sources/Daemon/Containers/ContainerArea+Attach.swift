@@ -45,28 +45,11 @@ extension ContainerArea {
       if awaitedByStart { attacherSettled(id) }
       let tty = attachment.terminal
       let detach = try DetachKeys(options.detachKeys)
+      // On a detach the client leaves; the container goes on (its stdin is not closed).
       let input: Task<Void, Never>? =
         options.stdin
-        ? Task {
-          var watcher = detach.watcher()
-          while let bytes = try? await stream.read() {
-            let (pass, detached) = watcher.scan(bytes)
-            if !pass.isEmpty {
-              do {
-                try await BlockingPool.shared.run { try attachment.write(pass) }
-              } catch {
-                DaemonLog.engine.debug("attach \(id): stdin not passed on: \(error)")
-                break
-              }
-            }
-            if detached {
-              // The client leaves; the container goes on (its stdin is not closed).
-              attachment.shutdown()
-              return
-            }
-          }
-          attachment.closeWrite()
-        } : nil
+        ? Task { _ = await StdinForwarding.forward(stream, to: attachment, detach: detach, what: "attach \(id)") }
+        : nil
       defer {
         input?.cancel()
         attachment.shutdown()

@@ -121,24 +121,9 @@ extension ExecArea {
       let input: Task<Void, Never>? =
         wantStdin
         ? Task {
-          var watcher = detach.watcher()
-          while let bytes = try? await stream.read() {
-            let (pass, detached) = watcher.scan(bytes)
-            if !pass.isEmpty {
-              do {
-                try await BlockingPool.shared.run { try attachment.write(pass) }
-              } catch {
-                DaemonLog.engine.debug("exec \(id): stdin not passed on: \(error)")
-                break
-              }
-            }
-            if detached {
-              detachedSignal.set()
-              attachment.shutdown()
-              return
-            }
+          if await StdinForwarding.forward(stream, to: attachment, detach: detach, what: "exec \(id)") {
+            detachedSignal.set()
           }
-          attachment.closeWrite()
         } : nil
       defer {
         input?.cancel()

@@ -2,7 +2,10 @@
 // client names another, as `ctrl-a,x` or `ctrl-@`) ends the attach and leaves the
 // container running. The bytes of a partly typed sequence are held back until it is
 // clear they are not the sequence, then passed on.
+import EngineAPI
+import Shim
 import Synchronization
+
 struct DetachKeys: Sendable, Equatable {
   let sequence: [UInt8]
 
@@ -64,4 +67,33 @@ final class DetachSignal: Sendable {
   private let state = Mutex(false)
   func set() { state.withLock { $0 = true } }
   var isSet: Bool { state.withLock { $0 } }
+}
+
+/// A hijacked client's stdin passed on to a shim attachment (attach and exec alike).
+enum StdinForwarding {
+  /// Until the client's stdin ends (then the attachment's write side is shut: the end of
+  /// stdin) or the detach keys are typed (then the attachment hangs up: stdin stays open).
+  /// True when the client detached.
+  static func forward(
+    _ stream: any HijackedStream, to attachment: ShimAttachment, detach: DetachKeys, what: String
+  ) async -> Bool {
+    var watcher = detach.watcher()
+    while let bytes = try? await stream.read() {
+      let (pass, detached) = watcher.scan(bytes)
+      if !pass.isEmpty {
+        do {
+          try await BlockingPool.shared.run { try attachment.write(pass) }
+        } catch {
+          DaemonLog.engine.debug("\(what): stdin not passed on: \(error)")
+          break
+        }
+      }
+      if detached {
+        attachment.shutdown()
+        return true
+      }
+    }
+    attachment.closeWrite()
+    return false
+  }
 }
