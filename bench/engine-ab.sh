@@ -3,7 +3,7 @@
 #
 #   1. `berth run --rm busybox true` through each build's own berthd, hyperfine rounds with
 #      the order alternating, medians of all rounds pooled, ratio B/A;
-#   2. each berthd's PSS fresh, and after a mixed workload of API calls (MIXED rounds of run
+#   2. each berthd's PSS fresh, and after a mixed workload of API calls through B's CLI (MIXED rounds of run
 #      -d, exec, logs, inspect, stats, top, pause/unpause, commit, export, cp, stop, rm,
 #      images, volumes, ps, system df, events), containers removed, SETTLE seconds later.
 #
@@ -117,8 +117,10 @@ workload() { # berth-binary socket
     $berth events --since 1s --until 0s >/dev/null 2>&1 || true
   done
 }
+# The same (B's) CLI drives both daemons: it is the daemons' memory that is measured, and
+# an older CLI may lack a verb (commit, export).
 echo "mixed workload: $mixed rounds on each" >&2
-workload "$bin_a/berth" "$asock"
+workload "$bin/berth" "$asock"
 workload "$bin/berth" "$bsock"
 sleep "$settle"
 after_a=$(pss "$berthd_a_pid")
