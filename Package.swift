@@ -55,7 +55,7 @@ let package = Package(
     .target(name: "Archive", dependencies: ["CArchive", "CISAL"]),
     .target(name: "ContentStore", dependencies: ["OCI", "COpenSSL"]),
     .target(name: "Snapshots", dependencies: ["LinuxOS"]),
-    .target(name: "Images", dependencies: ["OCI", "Archive", "ContentStore", "Snapshots"]),
+    .target(name: "Images", dependencies: ["OCI", "Archive", "ContentStore", "Snapshots", "LinuxOS"]),
     // The distribution client: auth, manifests, parallel ranged blob fetches into the store.
     .target(
       name: "Registry",

@@ -1,6 +1,7 @@
 // The tag → target index: one JSON file, rewritten atomically.
 import FoundationEssentials
 import OCI
+import LinuxOS
 
 /// A name pointing at an image (a manifest or an index).
 public struct ImageRecord: Codable, Sendable, Hashable {
@@ -36,6 +37,6 @@ struct ImageDatabase: Codable {
   func save(_ path: String) throws {
     let enc = JSONEncoder()
     enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-    try Files.writeAtomically(Array(try enc.encode(self)), to: path)
+    try Files.writeAtomically(path, Array(try enc.encode(self)), temporary: Files.uniqueTemporary(for: path))
   }
 }

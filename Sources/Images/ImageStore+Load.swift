@@ -6,6 +6,7 @@ import Archive
 import ContentStore
 import FoundationEssentials
 import OCI
+import LinuxOS
 
 #if canImport(Glibc)
   import Glibc

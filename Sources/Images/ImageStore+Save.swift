@@ -5,6 +5,7 @@ import Archive
 import ContentStore
 import FoundationEssentials
 import OCI
+import LinuxOS
 
 #if canImport(Glibc)
   import Glibc
@@ -38,16 +39,18 @@ extension ImageStore {
   /// `umoci unpack --image DIR:TAG` find it.
   public func saveOCILayout(_ names: [String], to directory: String) throws {
     let plan = try savePlan(names)
-    try Files.mkdirs(directory + "/blobs/sha256")
+    try Files.makeDirectories(directory + "/blobs/sha256")
     let enc = JSONEncoder()
     enc.outputFormatting = [.sortedKeys]
-    try Files.writeAtomically(Array(try enc.encode(ImageLayout())), to: directory + "/oci-layout")
+    try Files.writeAtomically(
+      directory + "/oci-layout", Array(try enc.encode(ImageLayout())),
+      temporary: Files.uniqueTemporary(for: directory + "/oci-layout"))
     for d in plan.blobs {
       let dest = "\(directory)/blobs/sha256/\(d.encoded)"
       if let existing = try? Files.readIfExists(dest), SHA256Hasher.digest(existing) == d {
         continue
       }
-      try Files.writeAtomically(Array(try content.read(d)), to: dest)
+      try Files.writeAtomically(dest, Array(try content.read(d)), temporary: Files.uniqueTemporary(for: dest))
     }
     var index = plan.index
     if let old = try Files.readIfExists(directory + "/index.json"),
@@ -61,7 +64,9 @@ extension ImageStore {
       }
       index.manifests = kept + index.manifests
     }
-    try Files.writeAtomically(Array(try enc.encode(index)), to: directory + "/index.json")
+    try Files.writeAtomically(
+      directory + "/index.json", Array(try enc.encode(index)),
+      temporary: Files.uniqueTemporary(for: directory + "/index.json"))
   }
 
   struct SavePlan {

@@ -7,6 +7,7 @@ import FoundationEssentials
 import OCI
 import Snapshots
 import Synchronization
+import LinuxOS
 
 public final class ImageStore: Sendable {
   public let root: String
@@ -20,7 +21,7 @@ public final class ImageStore: Sendable {
   public init(root: String, platform: Platform = .host) throws {
     self.root = root
     self.platform = platform
-    try Files.mkdirs(root)
+    try Files.makeDirectories(root)
     content = try ContentStore(root: root + "/content")
     snapshots = try OverlaySnapshotter(root: root + "/snapshots")
     databasePath = root + "/images.json"

@@ -8,6 +8,15 @@ public enum Files {
     return try FD.readAll(fd)
   }
 
+  /// The file's bytes, nil when it does not exist.
+  public static func readIfExists(_ path: String) throws -> [UInt8]? {
+    do {
+      return try read(path)
+    } catch let e as SystemError where e.errno == ENOENT {
+      return nil
+    }
+  }
+
   public static func readString(_ path: String) throws -> String {
     String(decoding: try read(path), as: UTF8.self)
   }
@@ -44,6 +53,12 @@ public enum Files {
     let dirfd = try FD.open(directory, O_RDONLY | O_DIRECTORY)
     defer { FD.close(dirfd) }
     try sys("fsync", directory) { fsync(dirfd) }
+  }
+
+  /// A temporary name beside `path` of its own, for writers that may write one path from
+  /// several threads at once.
+  public static func uniqueTemporary(for path: String) -> String {
+    "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
   }
 
   public static func exists(_ path: String) -> Bool {
