@@ -306,6 +306,12 @@ extension ContainerArea {
         guard record.state.isRunning else {
           throw DaemonError.conflict("cannot kill container: \(ref): container \(record.id) is not running")
         }
+        // As dockerd: a frozen process cannot act on (or die of) a signal until thawed.
+        guard record.state.status != .paused else {
+          throw DaemonError.conflict(
+            "cannot kill container: \(ref): Container \(record.id) is paused. Unpause the container before stopping or killing"
+          )
+        }
         // As dockerd: a killed container is not restarted by its policy.
         try containers.update(record.id) { $0.state.stoppedByUser = true }
         if record.state.status == .restarting {
@@ -358,7 +364,7 @@ extension ContainerArea {
         let rt = try runtime(for: record)
         try await Self.signal(rt, record.id, sig.isEmpty ? "SIGTERM" : sig)
         // A frozen container cannot act on a signal: thaw it (docker does the same).
-        if record.state.status == .paused { try await Self.resume(rt, record.id) }
+        if record.state.status == .paused { try await thaw(record, rt) }
         return (record, rt, exit)
       }
       guard let (record, rt, exit) = stopping else { return }
@@ -383,11 +389,14 @@ extension ContainerArea {
     }
   }
 
-  static func resume(_ rt: RuntimeCommand, _ id: String) async throws {
-    let result = try await BlockingPool.shared.run { try rt.run(["resume", id]) }
+  /// Thaws a paused container that is being stopped or removed, and records it running
+  /// again (a later unpause must not find it "paused"). The caller holds its turn.
+  func thaw(_ record: ContainerRecord, _ rt: RuntimeCommand) async throws {
+    let result = try await BlockingPool.shared.run { try rt.run(["resume", record.id]) }
     if result.status != 0 {
-      DaemonLog.engine.warning("resume of container \(id) before its stop failed: \(result.stderrText)")
+      DaemonLog.engine.warning("resume of container \(record.id) before its stop failed: \(result.stderrText)")
     }
+    try containers.update(record.id) { if $0.state.status == .paused { $0.state.status = .running } }
   }
 
   func nextExitIfRunning(_ id: String) async -> ContainerRecord? {
@@ -433,7 +442,7 @@ extension ContainerArea {
         let exit = awaitNextExit(record.id)
         let rt = try runtime(for: record)
         try await Self.signal(rt, record.id, "SIGKILL")
-        if record.state.status == .paused { try await Self.resume(rt, record.id) }
+        if record.state.status == .paused { try await thaw(record, rt) }
         return exit
       }
       _ = await killed?()
