@@ -30,7 +30,9 @@ public struct DistributionArea: DistributionBackend, EngineArea {
     let auth = try Self.credentials(options.registryAuth)
     let (stream, continuation) = AsyncThrowingStream.makeStream(of: ProgressMessage.self)
     let (client, store, area) = (client, images, self)
-    let pull = Task {
+    // Not cancelled when the client goes: the pull runs to its end (dockerd's too), so the
+    // blobs it verified are kept and a second pull finds them.
+    Task {
       do {
         let progress: ProgressHandler = { continuation.yield(Self.message($0)) }
         // A name without a tag or digest: every tag, as dockerd.
@@ -51,9 +53,6 @@ public struct DistributionArea: DistributionBackend, EngineArea {
         continuation.finish(throwing: Self.engineError(error))
       }
     }
-    // The client gone: the pull goes on to its end (dockerd's too), so that the blobs it
-    // verified are kept and a second pull finds them.
-    continuation.onTermination = { _ in _ = pull }
     return stream
   }
 
