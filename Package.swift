@@ -81,7 +81,9 @@ let package = Package(
     .executableTarget(name: "berth-registry", dependencies: ["RegistryServer"]),
 
     // Networking: rtnetlink, netns, IPAM, bridges, nftables rules in Berth's own table.
-    .target(name: "Network", dependencies: ["LinuxOS", "CBerth", "JSONCoding"]),
+    // Not named "Network": AsyncHTTPClient and NIOTransportServices test `canImport(Network)`
+    // (Apple's framework) and would import this module on Linux.
+    .target(name: "BerthNetwork", dependencies: ["LinuxOS", "CBerth", "JSONCoding"]),
 
     // The engine: the Docker Engine API, the per-container shim, the daemon.
     .target(name: "EngineAPI"),
@@ -142,7 +144,7 @@ let package = Package(
     .testTarget(name: "DockerfileTests", dependencies: ["Dockerfile"]),
     .testTarget(
       name: "RegistryServerTests", dependencies: ["RegistryServer", "ContentStore", "OCI", "JSONCoding", "LinuxOS"]),
-    .testTarget(name: "NetworkTests", dependencies: ["Network", "LinuxOS"]),
+    .testTarget(name: "NetworkTests", dependencies: ["BerthNetwork", "LinuxOS"]),
   ],
   swiftLanguageModes: [.v6]
 )

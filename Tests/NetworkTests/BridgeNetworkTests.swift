@@ -3,7 +3,7 @@ import Glibc
 import LinuxOS
 import Testing
 
-@testable import Network
+@testable import BerthNetwork
 
 /// Each test builds its own host namespace (bridges, rules, ports all live inside it), so
 /// the tests share no kernel state and never touch the real host's network.

@@ -3,7 +3,7 @@ import Glibc
 import LinuxOS
 import Testing
 
-@testable import Network
+@testable import BerthNetwork
 
 struct SubnetTests {
   @Test func parsesContainsAndOverlaps() throws {

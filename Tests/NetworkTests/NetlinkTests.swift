@@ -3,7 +3,7 @@ import Glibc
 import LinuxOS
 import Testing
 
-@testable import Network
+@testable import BerthNetwork
 
 @Suite(.enabled(if: Kernel.available, "needs root, ip, nsenter, busybox and nft"))
 struct NetlinkTests {

@@ -3,7 +3,7 @@ import Glibc
 import LinuxOS
 import Testing
 
-@testable import Network
+@testable import BerthNetwork
 
 /// Root, and the tools the kernel tests drive (busybox for traffic, ip for checks).
 enum Kernel {
