@@ -10,10 +10,12 @@ public struct NetworkConfig: Sendable, Codable, Equatable {
   public var enableIPv6: Bool
   public var labels: [String: String]
   public var options: [String: String]
+  /// When the daemon created it (RFC 3339; nil in records from before it was kept).
+  public var created: String?
 
   public init(
     id: String, name: String, subnets: [SubnetRequest] = [SubnetRequest()], isInternal: Bool = false,
-    enableIPv6: Bool = false, labels: [String: String] = [:], options: [String: String] = [:]
+    enableIPv6: Bool = false, labels: [String: String] = [:], options: [String: String] = [:], created: String? = nil
   ) {
     self.id = id
     self.name = name
@@ -22,6 +24,7 @@ public struct NetworkConfig: Sendable, Codable, Equatable {
     self.enableIPv6 = enableIPv6
     self.labels = labels
     self.options = options
+    self.created = created
   }
 
   public static let bridgeNameOption = "com.docker.network.bridge.name"

@@ -29,6 +29,9 @@ public struct EngineConfig: Sendable {
   public var defaultInit = false
   /// How registries are reached (insecure registries, Docker Hub mirrors, certs.d).
   public var registryTransport = TransportPolicy()
+  /// The default bridge network; nil (dockerd's `--bridge none`): containers that name no
+  /// network get loopback only. berthd sets it unless told not to.
+  public var defaultBridge: DefaultBridgeSettings?
 
   public init(dataRoot: String, execRoot: String, runtimeBinary: String, shimBinary: String) {
     self.dataRoot = dataRoot
@@ -64,6 +67,8 @@ public struct EngineConfig: Sendable {
 /// - `SystemArea`: version, info, disk usage, events.
 /// - `DistributionArea`: pulls, pushes and logins (the registry client, its tokens and
 ///   in-flight downloads); what it pulls goes into the image area's store.
+/// - `NetworkArea`: networks and the kernel side of containers' endpoints (the container
+///   area asks it at start and exit, and serves connect/disconnect).
 public final class Engine: Sendable {
   public let context: EngineContext
   public let containers: ContainerArea
@@ -72,6 +77,7 @@ public final class Engine: Sendable {
   public let volumes: VolumeArea
   public let system: SystemArea
   public let distribution: DistributionArea
+  public let network: NetworkArea
 
   public init(config: EngineConfig) throws {
     context = try EngineContext(config: config)
@@ -79,18 +85,24 @@ public final class Engine: Sendable {
     exec = ExecArea(context: context)
     images = ImageArea(context: context)
     distribution = DistributionArea(context: context)
-    containers = ContainerArea(context: context, volumes: volumes, exec: exec)
+    network = try NetworkArea(context: context)
+    containers = ContainerArea(context: context, volumes: volumes, exec: exec, network: network)
     system = SystemArea(context: context, containerArea: containers, imageArea: images, volumeArea: volumes)
   }
 
   public var backends: EngineBackends {
     EngineBackends(
-      system: system, containers: containers, exec: exec, images: images, distribution: distribution, volumes: volumes)
+      system: system, containers: containers, exec: exec, images: images, distribution: distribution, volumes: volumes,
+      networks: NetworkAPI(networks: network, containers: containers))
   }
 
   /// Live restore: reconciles the records with the shims and the runtime, then restarts
   /// what the restart policies say.
-  public func restore() async { await containers.restore() }
+  public func restore() async {
+    await containers.restore()
+    let live = Set(containers.context.containers.all().filter { $0.state.isRunning }.map(\.id))
+    await network.restore(liveContainers: live)
+  }
 }
 
 extension DaemonError {

@@ -32,7 +32,11 @@ public struct ShimClient: Sendable {
   /// `ChildReaper` collects its exit. (Going through a process that re-spawns it and exits
   /// cost one more process start on every container start.) A caller that dies leaves the
   /// shim to init or the nearest subreaper, which is what lets containers outlive berthd.
-  public static func spawn(_ config: ShimConfig, shimBinary: String) throws -> PendingShim {
+  ///
+  /// `heldFDs` (sockets reserving the container's published host ports) become the shim's
+  /// fds 5 and up, which it never touches: they stay open for as long as the shim lives,
+  /// across berthd restarts. The caller closes its own copies.
+  public static func spawn(_ config: ShimConfig, shimBinary: String, heldFDs: [Int32] = []) throws -> PendingShim {
     let paths = ShimPaths(stateDir: config.stateDir)
     try Files.makeDirectories(config.stateDir, mode: 0o711)
     // Not fsynced: the exec root's state does not outlive a reboot (see ShimDaemon.setUp).
@@ -52,7 +56,8 @@ public struct ShimClient: Sendable {
     PhaseTrace.mark("d: spawning the shim")
     let pid = try Processes.spawn(
       shimBinary, ["berth-shim", "--state-dir", config.stateDir], environment: RuntimeInvoker.environment,
-      fds: [devNull, devNull, shimLog, report.write, go.read], newSession: true, workingDirectory: config.stateDir)
+      fds: [devNull, devNull, shimLog, report.write, go.read] + heldFDs, newSession: true,
+      workingDirectory: config.stateDir)
     // Kept: the read end of the report and the write end of the go pipe.
     opened.removeAll { $0 == report.read || $0 == go.write }
     return PendingShim(pid: pid, paths: paths, reportFD: report.read, goFD: go.write)

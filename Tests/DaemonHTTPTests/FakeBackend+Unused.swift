@@ -169,3 +169,31 @@ extension FakeBackend: VolumeBackend {
     throw EngineError.notImplemented("pruneVolumes")
   }
 }
+
+extension FakeBackend: NetworkBackend {
+  func listNetworks(filters: Filters) async throws -> [NetworkResource] {
+    throw EngineError.notImplemented("listNetworks")
+  }
+
+  func inspectNetwork(id: String) async throws -> NetworkResource {
+    throw EngineError.notImplemented("inspectNetwork")
+  }
+
+  func createNetwork(request: NetworkCreateRequest) async throws -> NetworkCreateResponse {
+    throw EngineError.notImplemented("createNetwork")
+  }
+
+  func removeNetwork(id: String) async throws { throw EngineError.notImplemented("removeNetwork") }
+
+  func connectNetwork(id: String, request: NetworkConnectRequest) async throws {
+    throw EngineError.notImplemented("connectNetwork")
+  }
+
+  func disconnectNetwork(id: String, request: NetworkDisconnectRequest) async throws {
+    throw EngineError.notImplemented("disconnectNetwork")
+  }
+
+  func pruneNetworks(filters: Filters) async throws -> NetworkPruneResponse {
+    throw EngineError.notImplemented("pruneNetworks")
+  }
+}

@@ -11,7 +11,8 @@ func withServer(_ body: (String, FakeBackend) async throws -> Void) async throws
   let backend = FakeBackend()
   let server = EngineHTTPServer(
     backends: EngineBackends(
-      system: backend, containers: backend, exec: backend, images: backend, distribution: backend, volumes: backend))
+      system: backend, containers: backend, exec: backend, images: backend, distribution: backend, volumes: backend,
+      networks: backend))
   try await server.listen(unixSocket: path)
   do {
     try await body(path, backend)

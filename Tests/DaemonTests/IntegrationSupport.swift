@@ -178,8 +178,15 @@ final class TestBerthd {
     return nil
   }
 
-  init(tag: String, extraArguments: [String] = []) {
+  /// Whether berthd runs in a network namespace of its own (`unshare --net`), with its
+  /// default bridge: its bridges, veths, nftables table and published ports then exist
+  /// only there and go with it. Otherwise berthd runs with `--bridge none` and touches no
+  /// network of the host's.
+  let ownNetwork: Bool
+
+  init(tag: String, extraArguments: [String] = [], ownNetwork: Bool = false) {
     self.extraArguments = extraArguments
+    self.ownNetwork = ownNetwork
     dir = Integration.tempDir(tag)
     socket = dir + "/berth.sock"
     log = dir + "/berthd.log"
@@ -193,11 +200,22 @@ final class TestBerthd {
   func start() throws {
     guard let berthd = Integration.binary("berthd") else { throw IntegrationError("berthd not built") }
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: berthd)
-    p.arguments =
+    var arguments =
       (configFile.map { ["--config-file", $0] } ?? ["--data-root", dataRoot])
       + ["--exec-root", execRoot, "-H", "unix://" + socket, "--cgroup-parent", cgroupParent]
-    p.arguments?.append(contentsOf: extraArguments)
+    if !ownNetwork && !extraArguments.contains(where: { $0.hasPrefix("--bridge") }) {
+      arguments += ["--bridge", "none"]
+    }
+    arguments += extraArguments
+    if ownNetwork {
+      // nsenter execs berthd: the pid stays the one this Process knows.
+      try makeNetworkNamespace()
+      p.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+      p.arguments = ["--net=" + netns, "--", berthd] + arguments
+    } else {
+      p.executableURL = URL(fileURLWithPath: berthd)
+      p.arguments = arguments
+    }
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
     handle.seekToEndOfFile()
     p.standardOutput = handle
@@ -210,6 +228,26 @@ final class TestBerthd {
       usleep(50_000)
     }
     throw IntegrationError("berthd did not answer on \(socket): \(logText)")
+  }
+
+  /// berthd's network namespace with `ownNetwork`: a file under `dir`, so it outlives a
+  /// killed berthd as a host does (cleanUp unmounts it, and everything in it goes).
+  var netns: String { dir + "/netns" }
+
+  private func makeNetworkNamespace() throws {
+    guard !Integration.mounts(under: dir).contains(netns) else { return }
+    FileManager.default.createFile(atPath: netns, contents: nil)
+    var (rc, out) = try Integration.run(["/usr/bin/unshare", "--net=" + netns, "true"])
+    guard rc == 0 else { throw IntegrationError("unshare --net: \(out)") }
+    // A new namespace has lo down; a host's is up.
+    (rc, out) = try inNetwork(["ip", "link", "set", "lo", "up"])
+    guard rc == 0 else { throw IntegrationError("lo up: \(out)") }
+  }
+
+  /// Runs `argv` inside berthd's network namespace (`ownNetwork`), where its published
+  /// ports and containers' addresses are.
+  func inNetwork(_ argv: [String]) throws -> (Int32, String) {
+    try Integration.run(["/usr/bin/timeout", "30", "/usr/bin/nsenter", "--net=" + netns, "--"] + argv)
   }
 
   /// SIGKILL to the berthd this started; waits for it.

@@ -501,21 +501,31 @@ enum SeccompDefaults {
     #expect(spec.mounts?.first { $0.destination == "/dev/shm" }?.source == "/proc/4242/root/dev/shm")
   }
 
-  @Test func bridgeAndUserNetworksAndPortsAreNotSupported() {
-    expectError(.notImplemented, containing: "not supported yet") {
-      try SpecBuilder.validate(settings { $0.networkMode = "bridge" })
+  @Test func networkModesPickTheNamespace() throws {
+    #expect(try SpecBuilder.networkPlan("none") == .privateLoopback)
+    #expect(try SpecBuilder.networkPlan("host") == .host)
+    #expect(try SpecBuilder.networkPlan("container:db") == .container("db"))
+    for mode in ["", "default", "bridge", "mynet"] { #expect(try SpecBuilder.networkPlan(mode) == .sandbox) }
+    // The network area's namespace when it made one, else a new one with loopback only.
+    var made = context()
+    made.networkNamespacePath = "/run/berth/network/netns/abc"
+    let spec = try SpecBuilder.build(
+      SpecBuilder.merged(settings { $0.networkMode = "bridge" }, image: nil, id: id), context: made)
+    #expect(spec.linux?.namespaces?.first { $0.type == "network" }?.path == "/run/berth/network/netns/abc")
+    let none = try build(settings { $0.networkMode = "default" })
+    #expect(none.linux?.namespaces?.contains { $0.type == "network" && $0.path == nil } == true)
+  }
+
+  @Test func portsCannotBePublishedFromAnotherContainersNamespace() {
+    expectError(.invalidParameter, containing: "port publishing and the container type network mode") {
+      try SpecBuilder.validate(
+        settings {
+          $0.networkMode = "container:db"; $0.portBindings = ["80/tcp": [PortBinding(hostPort: "8080")]]
+        })
     }
-    expectError(.notImplemented, containing: "not supported yet") {
-      try SpecBuilder.validate(settings { $0.networkMode = "mynet" })
-    }
-    expectError(.notImplemented, containing: "publishing ports (-p/-P) is not supported yet") {
+    #expect(throws: Never.self) {
       try SpecBuilder.validate(settings { $0.portBindings = ["80/tcp": [PortBinding(hostPort: "8080")]] })
     }
-    expectError(.notImplemented, containing: "not supported yet") {
-      try SpecBuilder.validate(settings { $0.publishAllPorts = true })
-    }
-    // An empty PortBindings map (what the CLI sends without -p) is fine.
-    #expect(throws: Never.self) { try SpecBuilder.validate(settings { $0.portBindings = [:] }) }
   }
 
   @Test func restartPolicyConflictsAreRefused() {

@@ -14,6 +14,7 @@ extension ContainerSettings {
   init(_ r: ContainerCreateRequest) {
     let c = r.config
     self.init(image: c.image ?? "")
+    endpoints = r.networkingConfig?.endpointsConfig.flatMap { $0.isEmpty ? nil : $0 }?.mapValues(EndpointRequest.init)
     hostname = c.hostname.flatMap { $0.isEmpty ? nil : $0 }
     domainname = c.domainname
     user = c.user
@@ -137,10 +138,12 @@ extension ContainerArea {
       let volumeStore = volumes
       let bus = eventBus
       let cfg = config
+      let network = networkArea
       let record = try await BlockingPool.shared.run {
         try store.create(name: name, persist: !requested.autoRemove) { id, full in
           let settings = SpecBuilder.merged(requested, image: image.config.config, id: id, hostHostname: host)
           try SpecBuilder.validate(settings)
+          try network.validate(settings)
           let dir = store.directory(id)
           let bundle = cfg.bundle(id)
           // The writable layer (unpacks the image's layers first if needed).
@@ -177,13 +180,18 @@ extension ContainerArea {
   }
 
   /// hostname, hosts and resolv.conf in the container's bundle directory.
-  static func writeNetworkFiles(dir: String, settings: ContainerSettings, hostname: String) throws {
+  /// `addresses`: the container's own on its networks (at start), which name its hostname.
+  static func writeNetworkFiles(
+    dir: String, settings: ContainerSettings, hostname: String, addresses: [String] = []
+  ) throws {
     let hostNetwork = settings.networkMode == "host"
     var hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
     if hostNetwork, let text = try? Files.readString("/etc/hosts") {
       hosts = text
-    } else {
+    } else if addresses.isEmpty {
       hosts += "127.0.1.1\t\(hostname)\n"
+    } else {
+      for address in addresses { hosts += "\(address)\t\(hostname)\n" }
     }
     for entry in settings.extraHosts ?? [] {
       let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)

@@ -19,7 +19,7 @@ extension ContainerArea {
       execIDs: execIDs.nilIfEmpty, hostConfig: Self.apiHostConfig(s),
       graphDriver: DriverData(name: "overlay2", data: ["MergedDir": Self.rootfs(dir)]),
       mounts: Self.apiMounts(s), config: Self.apiConfig(s, imageName: r.imageName),
-      networkSettings: NetworkSettings())
+      networkSettings: networkArea.networkSettings(r))
     out.sizeRw = nil
     return out
   }

@@ -53,7 +53,15 @@ extension ContainerArea {
       await finishRuntimeDeletion(record.id)
       let dir = config.bundle(record.id)
       let settings = record.settings
-      let ctx = specContext(record)
+      let network = networkArea
+      // The namespace and endpoints first: the spec names the namespace, the hosts file
+      // the addresses, and the shim takes the sockets holding the published ports.
+      let networking = try await BlockingPool.shared.run {
+        try network.connectAtStart(record.id, settings: settings)
+      }
+      var spec = specContext(record)
+      spec.networkNamespacePath = networking?.netnsPath
+      let ctx = spec
       let cfg = config
       let imageStore = images
       let runtime = try runtime(for: record)
@@ -63,62 +71,79 @@ extension ContainerArea {
       // mounted on a thread of its own while the shim is spawned (overlayfs makes its work
       // directories on the disk, the longer of the two), and the shim's start-up overlaps
       // the rest of the bundle.
-      let process = try await BlockingPool.shared.run { () throws -> ShimProcess in
-        let rootfs = ContainerArea.rootfs(dir)
-        let stateDir = cfg.shimState(record.id)
-        let mounting = JoinableThread {
-          // The bundle directory is gone after a reboot (the exec root is a tmpfs).
-          try Files.makeDirectories(dir, mode: 0o711)
-          try ContainerArea.restoreNetworkFiles(dir: dir, settings: settings)
-          try Files.makeDirectories(rootfs, mode: 0o755)
-          let mounts = try imageStore.snapshots.mounts(ContainerArea.snapshotKey(record.id))
-          try mounts.mount(at: rootfs, volatile: settings.autoRemove)
-        }
-        let shim: PendingShim
-        do {
-          try? Files.removeTree(stateDir)
-          shim = try ShimClient.spawn(
-            ShimConfig(
-              id: record.id, bundle: dir, runtime: runtime.binary, runtimeRoot: runtime.root,
-              stateDir: stateDir, logPath: log.isReadable ? record.logPath : nil, terminal: settings.tty,
-              openStdin: settings.openStdin, stdinOnce: settings.stdinOnce, logMaxSize: rotation.maxSize,
-              logMaxFiles: rotation.maxFiles,
-              // berthd's specs have no poststart hooks (checked below), so opening the exec
-              // fifo is all a start takes.
-              execFifo: ExecFifo.path(runtimeRoot: runtime.root, id: record.id),
-              createHandshake: runtime.inProcess),
-            shimBinary: cfg.shimBinary)
-        } catch {
-          if (try? mounting.join()) != nil { try? SnapshotMount.unmount(rootfs, detach: true) }
-          throw error
-        }
-        PhaseTrace.mark("d: shim spawned")
-        var mounted = false
-        do {
-          try mounting.join()
-          mounted = true
-          PhaseTrace.mark("d: rootfs mounted")
-          var spec = try SpecBuilder.build(settings, context: ctx)
-          PhaseTrace.mark("d: spec built")
-          guard (spec.hooks?.poststart ?? []).isEmpty else {
-            throw DaemonError.system(
-              "poststart hooks need the runtime's start, and the shim starts through the exec fifo")
+      let launched = await BlockingPool.shared.run { () -> Result<ShimProcess, any Error> in
+        Result { () throws -> ShimProcess in
+          // The shim holds the port reservations from its spawn on; a failed start drops them.
+          defer { networking?.closeReservations() }
+          let rootfs = ContainerArea.rootfs(dir)
+          let stateDir = cfg.shimState(record.id)
+          let mounting = JoinableThread {
+            // The bundle directory is gone after a reboot (the exec root is a tmpfs).
+            try Files.makeDirectories(dir, mode: 0o711)
+            if let networking {
+              let addresses = networking.endpoints.compactMap { $0.ipv4.map { "\($0.address)" } }
+              try ContainerArea.writeNetworkFiles(
+                dir: dir, settings: settings, hostname: settings.hostname ?? "", addresses: addresses)
+            } else {
+              try ContainerArea.restoreNetworkFiles(dir: dir, settings: settings)
+            }
+            try Files.makeDirectories(rootfs, mode: 0o755)
+            let mounts = try imageStore.snapshots.mounts(ContainerArea.snapshotKey(record.id))
+            try mounts.mount(at: rootfs, volatile: settings.autoRemove)
           }
-          spec.root?.path = rootfs
-          if let cwd = spec.process?.cwd, cwd != "/" {
-            try? Files.makeDirectories(try RootedPath.resolve(root: rootfs, cwd))
+          let shim: PendingShim
+          do {
+            try? Files.removeTree(stateDir)
+            shim = try ShimClient.spawn(
+              ShimConfig(
+                id: record.id, bundle: dir, runtime: runtime.binary, runtimeRoot: runtime.root,
+                stateDir: stateDir, logPath: log.isReadable ? record.logPath : nil, terminal: settings.tty,
+                openStdin: settings.openStdin, stdinOnce: settings.stdinOnce, logMaxSize: rotation.maxSize,
+                logMaxFiles: rotation.maxFiles,
+                // berthd's specs have no poststart hooks (checked below), so opening the exec
+                // fifo is all a start takes.
+                execFifo: ExecFifo.path(runtimeRoot: runtime.root, id: record.id),
+                createHandshake: runtime.inProcess),
+              shimBinary: cfg.shimBinary, heldFDs: networking?.reservationFDs ?? [])
+          } catch {
+            if (try? mounting.join()) != nil { try? SnapshotMount.unmount(rootfs, detach: true) }
+            throw error
           }
-          let enc = JSONEncoder()
-          enc.outputFormatting = [.sortedKeys]
-          // Rewritten at every start and read only by this start's runtime create: no fsync.
-          try Files.writeAtomically(dir + "/config.json", Array(try enc.encode(spec)), durable: false)
-          PhaseTrace.mark("d: bundle written")
-          return try shim.proceed()
-        } catch {
-          shim.abandon()
-          if mounted { try? SnapshotMount.unmount(rootfs, detach: true) }
-          throw error
+          PhaseTrace.mark("d: shim spawned")
+          var mounted = false
+          do {
+            try mounting.join()
+            mounted = true
+            PhaseTrace.mark("d: rootfs mounted")
+            var spec = try SpecBuilder.build(settings, context: ctx)
+            PhaseTrace.mark("d: spec built")
+            guard (spec.hooks?.poststart ?? []).isEmpty else {
+              throw DaemonError.system(
+                "poststart hooks need the runtime's start, and the shim starts through the exec fifo")
+            }
+            spec.root?.path = rootfs
+            if let cwd = spec.process?.cwd, cwd != "/" {
+              try? Files.makeDirectories(try RootedPath.resolve(root: rootfs, cwd))
+            }
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys]
+            // Rewritten at every start and read only by this start's runtime create: no fsync.
+            try Files.writeAtomically(dir + "/config.json", Array(try enc.encode(spec)), durable: false)
+            PhaseTrace.mark("d: bundle written")
+            return try shim.proceed()
+          } catch {
+            shim.abandon()
+            if mounted { try? SnapshotMount.unmount(rootfs, detach: true) }
+            throw error
+          }
         }
+      }
+      let process: ShimProcess
+      do {
+        process = try launched.get()
+      } catch {
+        if networking != nil { await BlockingPool.shared.run { network.release(record.id) } }
+        throw error
       }
       PhaseTrace.mark("d: shim launched (container created)")
       // Attachers waiting for the shim connect before the process runs.
@@ -245,7 +270,9 @@ extension ContainerArea {
   func cleanupAfterExit(_ id: String) async {
     let rootfs = Self.rootfs(config.bundle(id))
     let stateDir = config.shimState(id)
+    let network = networkArea
     _ = try? await BlockingPool.shared.run {
+      network.release(id)
       while (try? SnapshotMount.unmount(rootfs)) != nil {}
       try? SnapshotMount.unmount(rootfs, detach: true)
       try? Files.removeTree(stateDir)

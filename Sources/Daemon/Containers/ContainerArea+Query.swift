@@ -28,6 +28,9 @@ extension ContainerArea {
         state: r.state.status.rawValue, status: Self.statusText(r.state))
       s.imageID = r.imageID
       s.hostConfig = SummaryHostConfig(networkMode: r.settings.networkMode ?? "default")
+      let networking = networkArea.summary(r)
+      s.ports = networking.ports
+      s.networkSettings = SummaryNetworkSettings(networks: networking.networks)
       out.append(s)
       if let limit = options.limit, limit > 0, out.count >= limit { break }
     }

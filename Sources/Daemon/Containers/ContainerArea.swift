@@ -9,6 +9,8 @@ public actor ContainerArea: ContainerBackend, EngineArea {
   let volumeArea: VolumeArea
   /// A removed container's exec instances go with it.
   let execArea: ExecArea
+  /// A container's endpoints are made at start and removed at exit.
+  let networkArea: NetworkArea
   /// Called (once, then dropped) with the record at the container's next exit or removal.
   var exitWaiters: [String: [@Sendable (ContainerRecord) -> Void]] = [:]
   var removalWaiters: [String: [@Sendable () -> Void]] = [:]
@@ -22,9 +24,10 @@ public actor ContainerArea: ContainerBackend, EngineArea {
   /// Containers with a state transition under way, and the transitions queued behind it.
   var transitions: [String: [CheckedContinuation<Void, Never>]] = [:]
 
-  init(context: EngineContext, volumes: VolumeArea, exec: ExecArea) {
+  init(context: EngineContext, volumes: VolumeArea, exec: ExecArea, network: NetworkArea) {
     self.context = context
     self.volumeArea = volumes
     self.execArea = exec
+    self.networkArea = network
   }
 }

@@ -75,8 +75,27 @@ public struct ContainerSettings: Codable, Sendable, Equatable {
   public var deviceCgroupRules: [String]?
   /// "host" or "private"; nil: the host's default (private on cgroup v2, host on v1).
   public var cgroupnsMode: String?
+  /// NetworkingConfig.EndpointsConfig: network name or id → what the container asks of
+  /// its endpoint there (the network mode's network, and any more `--network`s).
+  public var endpoints: [String: EndpointRequest]?
 
   public init(image: String = "") { self.image = image }
+}
+
+/// A container's wishes for its endpoint on one network (`--ip`, `--ip6`, `--mac-address`,
+/// `--network-alias`).
+public struct EndpointRequest: Codable, Sendable, Equatable {
+  public var ipv4: String?
+  public var ipv6: String?
+  public var mac: String?
+  public var aliases: [String]?
+
+  public init(ipv4: String? = nil, ipv6: String? = nil, mac: String? = nil, aliases: [String]? = nil) {
+    self.ipv4 = ipv4
+    self.ipv6 = ipv6
+    self.mac = mac
+    self.aliases = aliases
+  }
 }
 
 public struct ResourceSettings: Codable, Sendable, Equatable {

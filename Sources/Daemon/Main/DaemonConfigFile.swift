@@ -4,13 +4,14 @@ import EngineAPI
 import LinuxOS
 
 enum DaemonConfigFile {
-  private enum Kind { case string, bool, strings, runtimes }
+  private enum Kind { case string, bool, strings, runtimes, number }
 
   private static let keys: [String: Kind] = [
     "hosts": .strings, "data-root": .string, "exec-root": .string, "log-level": .string,
     "cgroup-parent": .string, "init": .bool, "init-path": .string, "tls": .bool, "tlsverify": .bool,
     "tlscacert": .string, "tlscert": .string, "tlskey": .string, "log-format": .string,
     "default-runtime": .string, "runtimes": .runtimes, "insecure-registries": .strings, "registry-mirrors": .strings,
+    "bridge": .string, "bip": .string, "mtu": .number,
   ]
 
   /// The flag each list key repeats.
@@ -23,6 +24,7 @@ enum DaemonConfigFile {
     switch flag {
     case "-H", "--host": return "hosts"
     case "-l": return "log-level"
+    case "-b": return "bridge"
     case "--add-runtime": return "runtimes"
     case "--insecure-registry": return "insecure-registries"
     case "--registry-mirror": return "registry-mirrors"
@@ -64,6 +66,8 @@ enum DaemonConfigFile {
       switch (keys[key], settings[key]) {
       case (.string?, .string(let value)?): args.append("--\(key)=\(value)")
       case (.bool?, .bool(let value)?): args.append("--\(key)=\(value)")
+      case (.number?, .number(let value)?) where value == value.rounded() && value >= 0:
+        args.append("--\(key)=\(Int(value))")
       case (.strings?, .array(let values)?):
         for v in values {
           guard case .string(let value) = v, let flag = listFlags[key] else {

@@ -35,6 +35,12 @@ public struct DaemonOptions: Sendable {
   public var tlsCACert = DaemonOptions.defaultCertPath("ca.pem")
   public var tlsCert = DaemonOptions.defaultCertPath("cert.pem")
   public var tlsKey = DaemonOptions.defaultCertPath("key.pem")
+  /// dockerd's --bridge: "none" gives containers without a network loopback only (and no
+  /// default bridge); anything else is Berth's own default bridge (berth0).
+  public var bridge = ""
+  /// dockerd's --bip (the default bridge's address and prefix) and --mtu.
+  public var bip: String?
+  public var mtu: UInt32?
 
   init() {}
 
@@ -115,6 +121,12 @@ public struct DaemonOptions: Sendable {
       case "--registry-mirror": registryMirrors.append(try value(name))
       case "--config-file": configFile = try value(name)
       case "--init": defaultInit = try bool(name)
+      case "--bridge", "-b": bridge = try value(name)
+      case "--bip": bip = try value(name)
+      case "--mtu":
+        let text = try value(name)
+        guard let n = UInt32(text) else { throw DaemonError.invalid("invalid --mtu: \(text)") }
+        mtu = n
       case "--init-path": initPath = try value(name)
       case "--tls": tls = try bool(name)
       case "--tlsverify": tlsVerify = try bool(name)

@@ -1,46 +1,43 @@
 // Namespaces: pid, ipc, uts, mount and network new by default; "host" modes share the
-// host's; "container:<x>" joins another container's. Networking beyond a private
-// namespace with loopback (bridge, user networks, published ports) is not there yet.
+// host's; "container:<x>" joins another container's. A container on networks gets the
+// network namespace the network area made for it (SpecContext.networkNamespacePath).
 import OCI
 
 extension SpecBuilder {
-  /// What NetworkMode means for the container.
+  /// What NetworkMode means for the container's network namespace.
   enum NetworkPlan: Equatable {
-    /// A new network namespace with only loopback ("none", and the default for now).
+    /// A new namespace with only loopback ("none").
     case privateLoopback
     case host
     case container(String)
+    /// The namespace the network area made and attached to the container's networks
+    /// (bridge, default, a network's name or id).
+    case sandbox
   }
-
-  static let networkNotSupported =
-    "is not supported yet: Berth has no bridge or user-defined networks; use --network none, host or container:<name>"
 
   static func networkPlan(_ mode: String?) throws -> NetworkPlan {
     let m = mode ?? ""
     switch m {
-    case "", "default", "none": return .privateLoopback
+    case "none": return .privateLoopback
     case "host": return .host
-    case "bridge": throw DaemonError.notSupported("network mode \"bridge\" " + networkNotSupported)
     default:
       if m.hasPrefix("container:") {
         let ref = String(m.dropFirst("container:".count))
         guard !ref.isEmpty else { throw DaemonError.invalid("invalid network mode: \(m)") }
         return .container(ref)
       }
-      throw DaemonError.notSupported("network \"\(m)\" " + networkNotSupported)
+      return .sandbox
     }
   }
 
   static func validateNetwork(_ s: ContainerSettings) throws {
     let plan = try networkPlan(s.networkMode)
-    let published = (s.portBindings ?? [:]).values.contains { !$0.isEmpty }
-    if published || s.publishAllPorts {
-      throw DaemonError.notSupported(
-        "publishing ports (-p/-P) is not supported yet: Berth has no bridge network or port forwarding; "
-          + "use --network host to reach the container's ports")
-    }
-    if case .container = plan, !(s.dns ?? []).isEmpty {
-      throw DaemonError.invalid("Conflicting options: dns and the network mode")
+    if case .container = plan {
+      if !(s.dns ?? []).isEmpty { throw DaemonError.invalid("Conflicting options: dns and the network mode") }
+      let published = (s.portBindings ?? [:]).values.contains { !$0.isEmpty }
+      if published || s.publishAllPorts {
+        throw DaemonError.invalid("conflicting options: port publishing and the container type network mode")
+      }
     }
   }
 
@@ -55,6 +52,7 @@ extension SpecBuilder {
     var out = [Namespace(type: "mount")]
     switch try networkPlan(s.networkMode) {
     case .privateLoopback: out.append(Namespace(type: "network"))
+    case .sandbox: out.append(Namespace(type: "network", path: context.networkNamespacePath))
     case .host: break
     case .container(let ref):
       out.append(Namespace(type: "network", path: "/proc/\(try context.containerPID(ref))/ns/net"))

@@ -19,6 +19,9 @@ public struct SpecContext: Sendable {
   public var cgroupNamespace: Bool = false
   /// The host's hostname (the container's with `--network host`).
   public var hostHostname: String = ""
+  /// The network namespace the network area made for this start; nil: a new one with
+  /// loopback only (no network to attach, e.g. berthd with `--bridge none`).
+  public var networkNamespacePath: String?
   /// Resolves "container:<name|id>" to that container's init pid (it must be running).
   public var containerPID: @Sendable (String) throws -> Int32 = { ref in
     throw DaemonError.noSuchContainer(ref)

@@ -89,6 +89,8 @@ struct Router: Sendable {
       try await imageRoute(request, r)
     case "volumes":
       try await volumeRoute(request, r)
+    case "networks":
+      try await networkRoute(request, r)
     case "commit":
       try await commitRoute(request, r)
     case "build":

@@ -31,10 +31,11 @@ public struct EngineBackends: Sendable {
   public var images: any ImageBackend
   public var distribution: any DistributionBackend
   public var volumes: any VolumeBackend
+  public var networks: any NetworkBackend
 
   public init(
     system: any SystemBackend, containers: any ContainerBackend, exec: any ExecBackend, images: any ImageBackend,
-    distribution: any DistributionBackend, volumes: any VolumeBackend
+    distribution: any DistributionBackend, volumes: any VolumeBackend, networks: any NetworkBackend
   ) {
     self.system = system
     self.containers = containers
@@ -42,5 +43,6 @@ public struct EngineBackends: Sendable {
     self.images = images
     self.distribution = distribution
     self.volumes = volumes
+    self.networks = networks
   }
 }

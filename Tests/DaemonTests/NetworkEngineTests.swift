@@ -1,0 +1,198 @@
+// Networking through the real docker CLI against a berthd in a network namespace of its
+// own (TestBerthd's `ownNetwork`): every bridge, veth, nftables rule and published port the
+// test makes lives there, and all traffic goes to its loopback or its containers.
+import Foundation
+import Testing
+
+@Suite(.serialized) struct NetworkEngineTests {
+  static let enabled = TestBerthd.missing == nil && FileManager.default.isExecutableFile(atPath: "/usr/sbin/nft")
+
+  /// A busybox httpd answering `text` on port 80 of the container.
+  static let httpd = ["sh", "-c", "echo \"$0\" > /index.html && exec httpd -f -p 80 -h /"]
+
+  static func fetch(_ d: TestBerthd, _ url: String) throws -> String {
+    var last = ""
+    for _ in 0..<30 {  // the httpd may still be starting
+      let (rc, out) = try d.inNetwork(["/usr/bin/curl", "-sS", "--max-time", "2", url])
+      if rc == 0 { return out }
+      last = out
+      usleep(100_000)
+    }
+    return "fetch failed: \(last)"
+  }
+
+  /// Links, netns files and port rules berthd left in its namespace.
+  static func leftovers(_ d: TestBerthd) throws -> [String] {
+    var out: [String] = []
+    let (_, links) = try d.inNetwork(["ip", "-o", "link", "show", "type", "veth"])
+    if !links.isEmpty { out.append("veths: \(links)") }
+    let sandboxes = TestBerthd.entries(d.execRoot + "/network/netns")
+    if !sandboxes.isEmpty { out.append("netns: \(sandboxes)") }
+    let (_, maps) = try d.inNetwork(["nft", "list", "map", "inet", "berth", "ports4"])
+    if maps.contains("elements") { out.append("port maps: \(maps)") }
+    return out
+  }
+
+  @Test(.enabled(if: enabled, "needs root, busybox, docker, nft and the built binaries"))
+  func publishedPortsReachTheContainerAndGoWithIt() throws {
+    let d = TestBerthd(tag: "net-ports", ownNetwork: true)
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+
+    var (rc, out) = try d.docker("network", "ls", "--format", "{{.Name}} {{.Driver}}")
+    #expect(rc == 0 && out == "bridge bridge\nhost host\nnone null\n", "network ls: \(out)")
+
+    (rc, out) = try d.docker(
+      ["run", "-d", "--name", "web", "-p", "127.0.0.1:18080:80", "-p", "18081:80", "busybox"] + Self.httpd
+        + ["hello-web"])
+    #expect(rc == 0, "run: \(out)")
+    #expect(try Self.fetch(d, "http://127.0.0.1:18080/index.html") == "hello-web\n")
+    #expect(try Self.fetch(d, "http://127.0.0.1:18081/index.html") == "hello-web\n")
+    (rc, out) = try d.docker("port", "web")
+    #expect(
+      rc == 0 && out.split(separator: "\n").sorted() == ["80/tcp -> 0.0.0.0:18081", "80/tcp -> 127.0.0.1:18080"],
+      "port: \(out)")
+    (rc, out) = try d.docker("ps", "--format", "{{.Ports}}")
+    #expect(out.contains("127.0.0.1:18080->80/tcp") && out.contains("0.0.0.0:18081->80/tcp"), "ps: \(out)")
+    (rc, out) = try d.docker(
+      "inspect", "-f",
+      "{{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}} {{.NetworkSettings.Networks.bridge.IPAddress}}",
+      "web")
+    let fields = out.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    #expect(fields.count == 3 && fields[0].hasPrefix("172.") && fields[0] == fields[2], "inspect: \(out)")
+    // The container's own address, straight over the bridge.
+    if fields.count == 3 { #expect(try Self.fetch(d, "http://\(fields[0]):80/index.html") == "hello-web\n") }
+    // Its hosts file names it by its address.
+    (rc, out) = try d.docker("exec", "web", "cat", "/etc/hosts")
+    #expect(fields.count == 3 && out.contains("\(fields[0])\t"), "hosts: \(out)")
+
+    // The shim holds the host port: a listener of the host's is refused it, and so is
+    // another container; that failed start leaves nothing.
+    (rc, out) = try d.inNetwork(["python3", "-c", "import socket; socket.socket().bind(('0.0.0.0', 18081))"])
+    #expect(rc != 0 && out.contains("Address already in use"), "host bind: \(out)")
+    (rc, out) = try d.docker(["run", "-d", "--name", "web2", "-p", "18081:80", "busybox"] + Self.httpd + ["x"])
+    #expect(rc != 0 && out.contains("port is already allocated"), "second publish: \(out)")
+    (rc, out) = try d.docker("rm", "-f", "web2")
+    #expect(rc == 0, "rm web2: \(out)")
+
+    // -P: exposed ports on ephemeral host ports.
+    (rc, out) = try d.docker(
+      ["run", "-d", "--name", "any", "-P", "--expose", "80", "busybox"] + Self.httpd + ["ephemeral"])
+    #expect(rc == 0, "run -P: \(out)")
+    (rc, out) = try d.docker("port", "any", "80/tcp")
+    let port = out.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+    #expect(rc == 0 && Int(port) != nil, "port -P: \(out)")
+    #expect(try Self.fetch(d, "http://127.0.0.1:\(port)/index.html") == "ephemeral\n")
+
+    // Stopped: its rules, veth and namespace go; the port is free again.
+    (rc, out) = try d.docker("stop", "-t", "1", "web", "any")
+    #expect(rc == 0, "stop: \(out)")
+    #expect(try Self.leftovers(d) == [])
+    (rc, out) = try d.inNetwork(["python3", "-c", "import socket; socket.socket().bind(('0.0.0.0', 18081))"])
+    #expect(rc == 0, "port still held after stop: \(out)")
+    (rc, out) = try d.docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}|{{json .NetworkSettings.Ports}}", "web")
+    #expect(out == "|{\"80/tcp\":null}\n", "inspect stopped: \(out)")
+    // Started again, it publishes again.
+    (rc, out) = try d.docker("start", "web")
+    #expect(rc == 0, "start: \(out)")
+    #expect(try Self.fetch(d, "http://127.0.0.1:18080/index.html") == "hello-web\n")
+    (rc, out) = try d.docker("rm", "-f", "web", "any")
+    #expect(rc == 0, "rm: \(out)")
+    #expect(try Self.leftovers(d) == [])
+  }
+
+  @Test(.enabled(if: enabled, "needs root, busybox, docker, nft and the built binaries"))
+  func userNetworksJoinContainersAndRefuseWhatDockerdRefuses() throws {
+    let d = TestBerthd(tag: "net-user", ownNetwork: true)
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+
+    var (rc, out) = try d.docker("network", "create", "--subnet", "10.89.0.0/24", "--label", "app=a", "appnet")
+    #expect(rc == 0 && out.count == 65, "create: \(out)")
+    (rc, out) = try d.docker("network", "create", "appnet")
+    #expect(rc != 0 && out.contains("network with name appnet already exists"), "duplicate: \(out)")
+    (rc, out) = try d.docker(
+      "network", "inspect", "-f", "{{.Name}} {{.Driver}} {{(index .IPAM.Config 0).Subnet}} {{.Labels}}", "appnet")
+    #expect(out == "appnet bridge 10.89.0.0/24 map[app:a]\n", "inspect: \(out)")
+
+    (rc, out) = try d.docker(
+      "run", "-d", "--name", "db", "--network", "appnet", "--ip", "10.89.0.50", "busybox", "sleep", "300")
+    #expect(rc == 0, "run db: \(out)")
+    (rc, out) = try d.docker("inspect", "-f", "{{.NetworkSettings.Networks.appnet.IPAddress}}", "db")
+    #expect(out == "10.89.0.50\n", "--ip: \(out)")
+    (rc, out) = try d.docker(
+      "run", "--rm", "--network", "appnet", "busybox", "ping", "-c", "1", "-W", "3", "10.89.0.50")
+    #expect(rc == 0 && out.contains("1 packets received"), "ping db: \(out)")
+    (rc, out) = try d.docker(
+      "network", "inspect", "-f", "{{range .Containers}}{{.Name}} {{.IPv4Address}}{{end}}", "appnet")
+    #expect(out == "db 10.89.0.50/24\n", "network inspect containers: \(out)")
+
+    // Connected while running: a second interface at once; disconnected: it goes.
+    (rc, out) = try d.docker("run", "-d", "--name", "app", "busybox", "sleep", "300")
+    #expect(rc == 0, "run app: \(out)")
+    (rc, out) = try d.docker("network", "connect", "appnet", "app")
+    #expect(rc == 0, "connect: \(out)")
+    (rc, out) = try d.docker("exec", "app", "ping", "-c", "1", "-W", "3", "10.89.0.50")
+    #expect(rc == 0, "ping after connect: \(out)")
+    (rc, out) = try d.docker("network", "connect", "appnet", "app")
+    #expect(rc != 0 && out.contains("already exists in network appnet"), "connect twice: \(out)")
+    (rc, out) = try d.docker("network", "rm", "appnet")
+    #expect(rc != 0 && out.contains("has active endpoints"), "rm in use: \(out)")
+    (rc, out) = try d.docker("network", "disconnect", "appnet", "app")
+    #expect(rc == 0, "disconnect: \(out)")
+    (rc, out) = try d.docker("exec", "app", "ip", "-o", "link")
+    #expect(rc == 0 && !out.contains("eth1"), "eth1 after disconnect: \(out)")
+
+    // What dockerd refuses.
+    (rc, out) = try d.docker("run", "--rm", "--network", "nosuch", "busybox", "true")
+    #expect(rc == 125 && out.contains("network nosuch not found"), "unknown network: \(out)")
+    (rc, out) = try d.docker("create", "--name", "later", "--network", "nosuch", "busybox", "true")
+    #expect(rc == 0, "create naming a missing network (dockerd allows it): \(out)")
+    (rc, out) = try d.docker("start", "later")
+    #expect(rc != 0 && out.contains("network nosuch not found"), "start on a missing network: \(out)")
+    (rc, out) = try d.docker("rm", "later")
+    #expect(rc == 0, "rm later: \(out)")
+    (rc, out) = try d.docker("network", "rm", "bridge")
+    #expect(rc != 0 && out.contains("pre-defined network and cannot be removed"), "rm bridge: \(out)")
+    (rc, out) = try d.docker("network", "create", "-d", "overlay", "ov")
+    #expect(rc != 0 && out.contains("plugin \"overlay\" not found"), "overlay: \(out)")
+    (rc, out) = try d.docker("network", "connect", "appnet", "none-ctr")
+    #expect(rc != 0, "connect missing container: \(out)")
+
+    (rc, out) = try d.docker("rm", "-f", "db", "app")
+    #expect(rc == 0, "rm: \(out)")
+    #expect(try Self.leftovers(d) == [])
+    (rc, out) = try d.docker("network", "prune", "-f", "--filter", "label=app=a")
+    #expect(rc == 0 && out.contains("appnet"), "prune: \(out)")
+    (rc, out) = try d.docker("network", "ls", "-q", "--filter", "type=custom")
+    #expect(rc == 0 && out.isEmpty, "after prune: \(out)")
+  }
+
+  @Test(.enabled(if: enabled, "needs root, busybox, docker, nft and the built binaries"))
+  func aRunningContainerKeepsItsNetworkAcrossABerthdKill() throws {
+    let d = TestBerthd(tag: "net-restore", ownNetwork: true)
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    var (rc, out) = try d.docker(
+      ["run", "-d", "--name", "web", "-p", "127.0.0.1:18090:80", "busybox"] + Self.httpd + ["survives"])
+    #expect(rc == 0, "run: \(out)")
+    #expect(try Self.fetch(d, "http://127.0.0.1:18090/index.html") == "survives\n")
+
+    d.kill9()
+    // berthd gone: the container still answers, and its shim still holds the port.
+    #expect(try Self.fetch(d, "http://127.0.0.1:18090/index.html") == "survives\n")
+    (rc, out) = try d.inNetwork(["python3", "-c", "import socket; socket.socket().bind(('127.0.0.1', 18090))"])
+    #expect(rc != 0, "port free while berthd is down: \(out)")
+
+    try d.start()
+    #expect(try Self.fetch(d, "http://127.0.0.1:18090/index.html") == "survives\n")
+    (rc, out) = try d.docker("port", "web")
+    #expect(out == "80/tcp -> 127.0.0.1:18090\n", "port after restore: \(out)")
+    (rc, out) = try d.docker("rm", "-f", "web")
+    #expect(rc == 0, "rm: \(out)")
+    #expect(try Self.leftovers(d) == [])
+  }
+}
