@@ -32,6 +32,9 @@ public struct EngineConfig: Sendable {
   /// The default bridge network; nil (dockerd's `--bridge none`): containers that name no
   /// network get loopback only. berthd sets it unless told not to.
   public var defaultBridge: DefaultBridgeSettings?
+  /// dockerd's --dns: the upstreams of user networks' resolvers and the nameservers of
+  /// other containers; empty: the host's resolv.conf.
+  public var dnsServers: [String] = []
 
   public init(dataRoot: String, execRoot: String, runtimeBinary: String, shimBinary: String) {
     self.dataRoot = dataRoot

@@ -27,11 +27,13 @@ public struct ShimConfig: Codable, Sendable, Equatable {
   /// The runtime speaks berth-runtime's `create --handshake-fd` (nil: it does). Other
   /// runtimes (runc, crun) are started with a plain `create` once berthd says go.
   public var createHandshake: Bool?
+  /// The container's resolver (user networks): the shim answers on this socket.
+  public var dns: ShimDNS?
 
   public init(
     id: String, bundle: String, runtime: String, runtimeRoot: String, stateDir: String, logPath: String?,
     terminal: Bool = false, openStdin: Bool = false, stdinOnce: Bool = false, logMaxSize: Int64 = 0,
-    logMaxFiles: Int = 1, execFifo: String? = nil, createHandshake: Bool? = nil
+    logMaxFiles: Int = 1, execFifo: String? = nil, createHandshake: Bool? = nil, dns: ShimDNS? = nil
   ) {
     self.id = id
     self.bundle = bundle
@@ -46,6 +48,20 @@ public struct ShimConfig: Codable, Sendable, Equatable {
     self.logMaxFiles = logMaxFiles
     self.execFifo = execFifo
     self.createHandshake = createHandshake
+    self.dns = dns
+  }
+}
+
+/// The embedded resolver's socket (one of the fds berthd hands the shim at spawn) and the
+/// table of names berthd keeps for the container.
+public struct ShimDNS: Codable, Sendable, Equatable {
+  /// The fd number in the shim (ShimClient.spawn's held fds start at 5).
+  public var fd: Int32
+  public var table: String
+
+  public init(fd: Int32, table: String) {
+    self.fd = fd
+    self.table = table
   }
 }
 

@@ -10,6 +10,8 @@ extension ShimDaemon {
     case output(ManagedProcess, Int32, ShimStream)
     case stdin(ManagedProcess, Int32)
     case client(ClientConnection)
+    case dnsQueries(DNSResponder)
+    case dnsAnswers(DNSResponder)
   }
 
   /// Beyond this much unwritten stdin, attached clients are not read (backpressure).
@@ -29,6 +31,10 @@ extension ShimDaemon {
       }
       watch(signalFD, POLLIN, .signals)
       watch(listener, POLLIN, .listener)
+      if let dns {
+        watch(dns.socket, POLLIN, .dnsQueries(dns))
+        if dns.upstreamSocket >= 0 { watch(dns.upstreamSocket, POLLIN, .dnsAnswers(dns)) }
+      }
       for process in processes.values where !process.finished {
         for output in process.outputs { watch(output.fd, POLLIN, .output(process, output.fd, output.stream)) }
         if process.stdinFD >= 0 && !process.pendingStdin.isEmpty {
@@ -83,6 +89,10 @@ extension ShimDaemon {
       if process.pendingStdin.isEmpty && process.closeStdinWhenFlushed { process.closeStdin() }
     case .client(let connection):
       handleClient(connection, revents: revents)
+    case .dnsQueries(let dns):
+      dns.serveQueries()
+    case .dnsAnswers(let dns):
+      dns.relayAnswers()
     }
   }
 

@@ -18,6 +18,7 @@ final class ShimDaemon {
   var processes: [String: ManagedProcess] = [:]
   var connections: [ClientConnection] = []
   var log: JSONLogWriter?
+  var dns: DNSResponder?
   var exitRequested = false
   var finishDeadline: UInt64?
 
@@ -92,6 +93,7 @@ final class ShimDaemon {
     // any process crash) but not fsynced, which costs milliseconds on the start path.
     try Files.writeAtomically(paths.shimPID, Array("\(getpid())".utf8), durable: false)
     listener = try ShimSocket.listen(path: paths.socket)
+    if let resolver = config.dns { dns = try DNSResponder(socket: resolver.fd, tablePath: resolver.table) }
     if let logPath = config.logPath, !logPath.isEmpty {
       log = try JSONLogWriter(path: logPath, maxSize: config.logMaxSize, maxFiles: config.logMaxFiles)
     }

@@ -195,4 +195,98 @@ import Testing
     #expect(rc == 0, "rm: \(out)")
     #expect(try Self.leftovers(d) == [])
   }
+
+  /// A stand-in upstream resolver (in berthd's namespace): every A query gets 192.0.2.99
+  /// (TEST-NET-1, never contacted), anything else an empty answer.
+  static let upstreamServer = """
+    import socket
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.53", 53))
+    while True:
+        q, a = s.recvfrom(512)
+        i = 12
+        while q[i]:
+            i += q[i] + 1
+        is_a = q[i + 1:i + 3] == b"\\x00\\x01"
+        header = q[:2] + b"\\x81\\x80" + q[4:6] + (b"\\x00\\x01" if is_a else b"\\x00\\x00") + b"\\x00" * 4
+        answer = b"\\xc0\\x0c\\x00\\x01\\x00\\x01\\x00\\x00\\x00\\x3c\\x00\\x04" + bytes([192, 0, 2, 99]) if is_a else b""
+        s.sendto(header + q[12:i + 5] + answer, a)
+    """
+
+  /// Asks 127.0.0.11 for NAME's A record from inside the namespace at `netns`: the
+  /// address, or NXDOMAIN/EMPTY.
+  static func resolve(_ name: String, in netns: String) throws -> String {
+    let client = """
+      import socket, sys
+      q = b"\\x12\\x34\\x01\\x00\\x00\\x01" + b"\\x00" * 6
+      q += b"".join(bytes([len(p)]) + p.encode() for p in sys.argv[1].split(".")) + b"\\x00\\x00\\x01\\x00\\x01"
+      s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+      s.settimeout(3)
+      s.sendto(q, ("127.0.0.11", 53))
+      r = s.recv(512)
+      if r[3] & 15 == 3: print("NXDOMAIN")
+      elif (r[6] << 8 | r[7]) == 0: print("EMPTY")
+      else: print(".".join(map(str, r[-4:])))
+      """
+    let (_, out) = try Integration.run(
+      ["/usr/bin/timeout", "10", "/usr/bin/nsenter", "--net=" + netns, "--", "python3", "-c", client, name])
+    return out.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  @Test(.enabled(if: enabled, "needs root, busybox, docker, nft and the built binaries"))
+  func namesResolveOnUserNetworksAndOthersGoUpstreamAcrossABerthdKill() throws {
+    let d = TestBerthd(tag: "net-dns", extraArguments: ["--dns", "127.0.0.53"], ownNetwork: true)
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    let upstream = Process()
+    upstream.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+    upstream.arguments = ["--net=" + d.netns, "--", "python3", "-c", Self.upstreamServer]
+    try upstream.run()
+    defer {
+      kill(upstream.processIdentifier, SIGKILL)
+      Integration.awaitExit(upstream)
+    }
+
+    var (rc, out) = try d.docker("network", "create", "dnsnet")
+    #expect(rc == 0, "create: \(out)")
+    (rc, out) = try d.docker(
+      "run", "-d", "--name", "db", "--network", "dnsnet", "--network-alias", "database", "busybox", "sleep", "300")
+    #expect(rc == 0, "run db: \(out)")
+    let dbID = out.trimmingCharacters(in: .whitespacesAndNewlines)
+    (rc, out) = try d.docker("inspect", "-f", "{{.NetworkSettings.Networks.dnsnet.IPAddress}}", "db")
+    let dbIP = out.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(dbIP.hasPrefix("172."), "db address: \(out)")
+
+    (rc, out) = try d.docker(
+      "run", "--rm", "--network", "dnsnet", "busybox", "sh", "-c",
+      "cat /etc/resolv.conf; ping -c 1 -W 3 db && ping -c 1 -W 3 database && ping -c 1 -W 3 \(dbID.prefix(12))")
+    #expect(rc == 0 && out.contains("nameserver 127.0.0.11"), "by name: \(out)")
+    #expect(out.contains("PING db (\(dbIP))") && out.contains("PING database (\(dbIP))"), "by name: \(out)")
+    (rc, out) = try d.docker("run", "--rm", "--network", "dnsnet", "busybox", "nslookup", "elsewhere.example")
+    #expect(rc == 0 && out.contains("192.0.2.99"), "forwarded: \(out)")
+    // The default bridge has no resolver of Berth's: the nameservers are berthd's --dns.
+    (rc, out) = try d.docker("run", "--rm", "busybox", "cat", "/etc/resolv.conf")
+    #expect(!out.contains("127.0.0.11") && out.contains("127.0.0.53"), "default bridge resolv.conf: \(out)")
+
+    // A peer that leaves is forgotten; the resolver lives in db's namespace, so ask it there.
+    (rc, out) = try d.docker("run", "-d", "--name", "cache", "--network", "dnsnet", "busybox", "sleep", "300")
+    let sandbox = d.execRoot + "/network/netns/" + dbID
+    #expect(try Self.resolve("cache", in: sandbox).hasPrefix("172."))
+    (rc, out) = try d.docker("rm", "-f", "cache")
+    #expect(try Self.resolve("cache", in: sandbox) != "", "resolver answers after a peer left")
+    #expect(
+      try Self.resolve("cache", in: sandbox) == "EMPTY" || (try Self.resolve("cache", in: sandbox)) == "192.0.2.99")
+
+    // berthd killed: db's shim still answers for its peers and forwards the rest.
+    d.kill9()
+    #expect(try Self.resolve("database", in: sandbox) == dbIP)
+    #expect(try Self.resolve("elsewhere.example", in: sandbox) == "192.0.2.99")
+    try d.start()
+    #expect(try Self.resolve("db", in: sandbox) == dbIP)
+    (rc, out) = try d.docker("rm", "-f", "db")
+    #expect(rc == 0, "rm: \(out)")
+    #expect(try Self.leftovers(d) == [])
+    #expect(TestBerthd.entries(d.execRoot + "/network/dns") == [], "DNS tables left")
+  }
 }

@@ -11,7 +11,7 @@
 # read back from the cgroup file the kernel keeps.
 #
 # Sections: runtime (script, host), engine (all modes), systemd (systemd mode: berthd as a
-# service in its delegated subtree), network (not yet: see network_checks).
+# service in its delegated subtree), network (the default bridge and -p, script mode).
 set -u
 mode=${LANE_MODE:?script, systemd or host}
 bin=${LANE_BIN:?directory of the release binaries}
@@ -524,8 +524,12 @@ engine_kill_rm() {
 
 start_berthd() {
   mkdir -p "$work/berth-data" "$work/berth-exec"
+  # On the host (hybrid.sh) berthd makes no bridge: the host's network is not the lane's.
+  bridge_flag=
+  [ "$mode" = host ] && bridge_flag="--bridge none"
+  # shellcheck disable=SC2086
   berthd --data-root "$work/berth-data" --exec-root "$work/berth-exec" -H "unix://$sock" \
-    --cgroup-parent "/$tag-berth" >"$work/berthd.log" 2>&1 &
+    --cgroup-parent "/$tag-berth" $bridge_flag >"$work/berthd.log" 2>&1 &
   echo $! >"$work/berthd.pid"
   wait_for_berthd
 }
@@ -588,17 +592,36 @@ systemd_checks() {
   # outside the service's cgroup, or in transient scopes of their own.
 }
 
-# --- network (to come) ------------------------------------------------------------------------
+# --- network ----------------------------------------------------------------------------------
 
 network_checks() {
-  # The bridge + `-p` smoke test goes here once networks exist. The VM has what it needs:
-  # lane-init.sh loads veth, bridge and nf_tables, and the root has iproute2, nftables, curl.
   check "network: veth, bridge and nf_tables modules are loaded" network_modules
+  # The systemd mode's berthd was stopped with its unit above; the script mode's is ours.
+  [ "$mode" = script ] || return 0
+  if start_berthd; then
+    check "network: -p publishes a port of a container on the default bridge" network_publish
+  else
+    check "network: berthd starts" false
+  fi
+  stop_berthd
 }
 network_modules() {
   for m in veth bridge nf_tables; do
     grep -q "^$m " /proc/modules || fail "$m is not loaded"
   done
+}
+network_publish() {
+  b run -d --name "$tag-web" -p 127.0.0.1:18080:80 busybox \
+    sh -c 'echo lane-web > /index.html && exec httpd -f -p 80 -h /' >/dev/null || fail "run -p failed"
+  got=
+  for _ in $(seq 50); do
+    got=$(curl -sS --max-time 2 http://127.0.0.1:18080/index.html 2>&1) && break
+    sleep 0.1
+  done
+  expect "curl 127.0.0.1:18080" "$got" lane-web
+  expect "docker port" "$(b port "$tag-web")" "80/tcp -> 127.0.0.1:18080"
+  b rm -f "$tag-web" >/dev/null || fail "rm -f failed"
+  [ -z "$(ip -o link show type veth)" ] || fail "a veth is left: $(ip -o link show type veth)"
 }
 
 # --- main -------------------------------------------------------------------------------------

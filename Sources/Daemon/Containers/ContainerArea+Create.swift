@@ -1,5 +1,6 @@
 // Container create: request → settings (merged with the image), record, writable snapshot,
 // and the files bind-mounted over /etc/{hostname,hosts,resolv.conf}.
+import BerthNetwork
 import EngineAPI
 import Images
 import LinuxOS
@@ -152,7 +153,8 @@ extension ContainerArea {
           do {
             try VolumeArea.prepareVolumes(volumeStore, bus: bus, id: id, settings: settings)
             try Files.makeDirectories(bundle, mode: 0o711)
-            try ContainerArea.writeNetworkFiles(dir: bundle, settings: settings, hostname: settings.hostname ?? "")
+            try ContainerArea.writeNetworkFiles(
+              dir: bundle, settings: settings, hostname: settings.hostname ?? "", defaultDNS: cfg.dnsServers)
             var record = ContainerRecord(
               id: id, name: full, created: Timestamps.now(), imageID: image.id.description,
               imageName: requested.image, imageChainID: image.chainID?.description, settings: settings)
@@ -181,8 +183,11 @@ extension ContainerArea {
 
   /// hostname, hosts and resolv.conf in the container's bundle directory.
   /// `addresses`: the container's own on its networks (at start), which name its hostname.
+  /// `embeddedResolver`: on a user network, resolv.conf names the resolver on 127.0.0.11.
+  /// `defaultDNS`: berthd's --dns, the nameservers of containers that set none.
   static func writeNetworkFiles(
-    dir: String, settings: ContainerSettings, hostname: String, addresses: [String] = []
+    dir: String, settings: ContainerSettings, hostname: String, addresses: [String] = [],
+    embeddedResolver: Bool = false, defaultDNS: [String] = []
   ) throws {
     let hostNetwork = settings.networkMode == "host"
     var hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
@@ -199,7 +204,15 @@ extension ContainerArea {
       hosts += "\(parts[1])\t\(parts[0])\n"
     }
     var resolv = ""
-    if let dns = settings.dns, !dns.isEmpty {
+    if embeddedResolver {
+      // dockerd's: the resolver forwards what it does not know to the upstreams.
+      resolv = "nameserver \(ResolverSocket.address)\n"
+      let search = (try? Files.readString("/etc/resolv.conf"))?.split(separator: "\n").filter {
+        $0.hasPrefix("search ")
+      }
+      if settings.dnsSearch?.isEmpty ?? true, let line = search?.last { resolv += line + "\n" }
+      if settings.dnsOptions?.isEmpty ?? true { resolv += "options ndots:0\n" }
+    } else if let dns = [settings.dns ?? [], defaultDNS].first(where: { !$0.isEmpty }) {
       resolv = dns.map { "nameserver \($0)\n" }.joined()
     } else if let text = try? Files.readString("/etc/resolv.conf") {
       // A private network namespace cannot reach the host's loopback resolvers.
@@ -219,10 +232,12 @@ extension ContainerArea {
 
   /// Writes the network files again if one is missing, or hostname or hosts is empty (they
   /// never are when written; a power loss soon after create can leave them so).
-  static func restoreNetworkFiles(dir: String, settings: ContainerSettings) throws {
+  static func restoreNetworkFiles(dir: String, settings: ContainerSettings, defaultDNS: [String] = []) throws {
     let intact =
       Files.exists(dir + "/resolv.conf") && ["hostname", "hosts"].allSatisfy { fileSize(dir + "/" + $0) > 0 }
-    if !intact { try writeNetworkFiles(dir: dir, settings: settings, hostname: settings.hostname ?? "") }
+    if !intact {
+      try writeNetworkFiles(dir: dir, settings: settings, hostname: settings.hostname ?? "", defaultDNS: defaultDNS)
+    }
   }
 
   /// The size of a file; 0 when it is missing.

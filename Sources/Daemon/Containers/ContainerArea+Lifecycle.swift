@@ -74,7 +74,7 @@ extension ContainerArea {
       let launched = await BlockingPool.shared.run { () -> Result<ShimProcess, any Error> in
         Result { () throws -> ShimProcess in
           // The shim holds the port reservations from its spawn on; a failed start drops them.
-          defer { networking?.closeReservations() }
+          defer { networking?.closeHeldFDs() }
           let rootfs = ContainerArea.rootfs(dir)
           let stateDir = cfg.shimState(record.id)
           let mounting = JoinableThread {
@@ -83,9 +83,10 @@ extension ContainerArea {
             if let networking {
               let addresses = networking.endpoints.compactMap { $0.ipv4.map { "\($0.address)" } }
               try ContainerArea.writeNetworkFiles(
-                dir: dir, settings: settings, hostname: settings.hostname ?? "", addresses: addresses)
+                dir: dir, settings: settings, hostname: settings.hostname ?? "", addresses: addresses,
+                embeddedResolver: networking.resolverFD != nil, defaultDNS: cfg.dnsServers)
             } else {
-              try ContainerArea.restoreNetworkFiles(dir: dir, settings: settings)
+              try ContainerArea.restoreNetworkFiles(dir: dir, settings: settings, defaultDNS: cfg.dnsServers)
             }
             try Files.makeDirectories(rootfs, mode: 0o755)
             let mounts = try imageStore.snapshots.mounts(ContainerArea.snapshotKey(record.id))
@@ -103,8 +104,9 @@ extension ContainerArea {
                 // berthd's specs have no poststart hooks (checked below), so opening the exec
                 // fifo is all a start takes.
                 execFifo: ExecFifo.path(runtimeRoot: runtime.root, id: record.id),
-                createHandshake: runtime.inProcess),
-              shimBinary: cfg.shimBinary, heldFDs: networking?.reservationFDs ?? [])
+                createHandshake: runtime.inProcess,
+                dns: networking?.resolverFD.map { _ in ShimDNS(fd: 5, table: network.dnsTablePath(record.id)) }),
+              shimBinary: cfg.shimBinary, heldFDs: networking?.heldFDs ?? [])
           } catch {
             if (try? mounting.join()) != nil { try? SnapshotMount.unmount(rootfs, detach: true) }
             throw error

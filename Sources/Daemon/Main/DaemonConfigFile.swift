@@ -11,12 +11,13 @@ enum DaemonConfigFile {
     "cgroup-parent": .string, "init": .bool, "init-path": .string, "tls": .bool, "tlsverify": .bool,
     "tlscacert": .string, "tlscert": .string, "tlskey": .string, "log-format": .string,
     "default-runtime": .string, "runtimes": .runtimes, "insecure-registries": .strings, "registry-mirrors": .strings,
-    "bridge": .string, "bip": .string, "mtu": .number,
+    "bridge": .string, "bip": .string, "mtu": .number, "dns": .strings,
   ]
 
   /// The flag each list key repeats.
   private static let listFlags = [
     "hosts": "--host", "insecure-registries": "--insecure-registry", "registry-mirrors": "--registry-mirror",
+    "dns": "--dns",
   ]
 
   /// The config-file name of a command-line flag ("-H" → "hosts").

@@ -54,6 +54,7 @@ public enum DaemonMain {
       // Optional: only `--init` containers need it, and they fail with a clear error without it.
       config.initBinary = options.initPath ?? locate("berth-init")
       config.defaultInit = options.defaultInit
+      config.dnsServers = options.dnsServers
       if options.bridge != "none" { config.defaultBridge = DefaultBridgeSettings(bip: options.bip, mtu: options.mtu) }
       config.registryTransport = TransportPolicy(
         insecureRegistries: options.insecureRegistries, mirrors: options.registryMirrors)

@@ -41,6 +41,8 @@ public struct DaemonOptions: Sendable {
   /// dockerd's --bip (the default bridge's address and prefix) and --mtu.
   public var bip: String?
   public var mtu: UInt32?
+  /// dockerd's --dns (repeated).
+  public var dnsServers: [String] = []
 
   init() {}
 
@@ -123,6 +125,7 @@ public struct DaemonOptions: Sendable {
       case "--init": defaultInit = try bool(name)
       case "--bridge", "-b": bridge = try value(name)
       case "--bip": bip = try value(name)
+      case "--dns": dnsServers.append(try value(name))
       case "--mtu":
         let text = try value(name)
         guard let n = UInt32(text) else { throw DaemonError.invalid("invalid --mtu: \(text)") }

@@ -11,12 +11,15 @@ struct ContainerNetworking: Sendable {
   var netnsPath: String
   var endpoints: [EndpointInfo]
   var reservations: [PortReservation.Reserved]
+  /// The resolver's socket on 127.0.0.11:53 in the namespace (a container on a user network).
+  var resolverFD: Int32?
 
-  var reservationFDs: [Int32] { reservations.map(\.fd).filter { $0 >= 0 } }
+  /// What the shim holds: the resolver's socket first (the shim's fd 5), then the ports'.
+  var heldFDs: [Int32] { (resolverFD.map { [$0] } ?? []) + reservations.map(\.fd).filter { $0 >= 0 } }
 
   /// berthd's copies, once the shim holds them (or the start failed).
-  func closeReservations() {
-    for r in reservations where r.fd >= 0 { FD.close(r.fd) }
+  func closeHeldFDs() {
+    for fd in heldFDs { FD.close(fd) }
   }
 }
 
@@ -112,8 +115,18 @@ extension NetworkArea {
       }
       let requests = try Self.portRequests(s)
       let published = requests.isEmpty ? nil : try controller.publish(container: id, requests)
-      return ContainerNetworking(
+      var networking = ContainerNetworking(
         netnsPath: path, endpoints: controller.endpoints(of: id), reservations: published?.reservations ?? [])
+      if wantsResolver(endpoints) {
+        do {
+          networking.resolverFD = try ResolverSocket.bind(in: path)
+        } catch {
+          networking.closeHeldFDs()
+          throw error
+        }
+        refreshDNS()
+      }
+      return networking
     } catch {
       release(id)
       throw networkEngineError(error)
@@ -122,10 +135,15 @@ extension NetworkArea {
 
   /// Blocking and idempotent: the container's endpoints, leases, port rules and namespace go.
   func release(_ id: String) {
+    let hadResolver = wantsResolver(controller.endpoints(of: id))
     do {
       try controller.detachAll(container: id)
     } catch {
       DaemonLog.engine.error("detaching container \(id) from its networks failed: \(error)")
+    }
+    if hadResolver {
+      removeTable(id)
+      refreshDNS()
     }
     guard Files.exists(controller.sandboxPath(id)) else { return }
     do {
