@@ -42,7 +42,7 @@ mkdir -p "$work/bin" "$work/data" "$work/exec"
 [ "${DATA_FS:-disk}" = disk ] || mount -t tmpfs -o mode=0711 berth-trace-data "$work/data"
 for b in berthd berth berth-shim berth-runtime; do cp "$src/$b" "$work/bin/"; done
 BERTH_TRACE=$work/trace.log "$work/bin/berthd" --data-root "$work/data" --exec-root "$work/exec" \
-  -H "unix://$sock" --cgroup-parent "/$cg" </dev/null >"$work/berthd.log" 2>&1 &
+  -H "unix://$sock" --cgroup-parent "/$cg" --bridge none </dev/null >"$work/berthd.log" 2>&1 &
 berthd_pid=$!
 for _ in $(seq 100); do "$work/bin/berth" -H "unix://$sock" version >/dev/null 2>&1 && break; sleep 0.1; done
 "$repo/scripts/make-busybox-rootfs.sh" "$work/rootfs" >/dev/null

@@ -16,16 +16,16 @@ swift build --build-tests 2>&1 | grep -E "error|warning: unre|Compiling|Build" |
 # one thread per core, and the long blocking integration tests of a shared run can hold
 # both threads for a minute, starving the server's route tasks into client timeouts.
 echo "== test: in-process API server"
-swift test --skip-build --filter DaemonHTTPTests 2>&1 | grep -vE '^(◇|↳)'
+swift test --skip-build --filter DaemonHTTPTests 2>&1 | grep -vE '^◇'
 server_status=${PIPESTATUS[0]}
 # The registry server's tests talk to an in-process server (NIO with Swift concurrency)
 # through blocking sockets: one at a time, so that their blocked threads never leave the
 # server without one.
 echo "== test: in-process registry server"
-swift test --skip-build --no-parallel --filter RegistryServerTests 2>&1 | grep -vE '^(◇|↳)'
+swift test --skip-build --no-parallel --filter RegistryServerTests 2>&1 | grep -vE '^◇'
 registry_status=${PIPESTATUS[0]}
 echo "== test: everything else"
-swift test --skip-build --skip "DaemonHTTPTests|RegistryServerTests" 2>&1 | grep -vE '^(◇|↳)'
+swift test --skip-build --skip "DaemonHTTPTests|RegistryServerTests" 2>&1 | grep -vE '^◇'
 rest_status=${PIPESTATUS[0]}
 # The pure cgroup v2 lane (a qemu VM with Debian's kernel, the release binaries): after the
 # tests, so their debug build and run keep both cores to themselves, and a lane failure is

@@ -19,7 +19,7 @@ final class LocalBerthd {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     process.executableURL = URL(fileURLWithPath: berthd)
     process.arguments = [
-      "--data-root", "\(dir)/data", "--exec-root", "\(dir)/exec", "-H", "unix://\(socket)",
+      "--data-root", "\(dir)/data", "--exec-root", "\(dir)/exec", "-H", "unix://\(socket)", "--bridge", "none",
       "--cgroup-parent", cgroupParent,
     ]
     FileManager.default.createFile(atPath: "\(dir)/berthd.log", contents: nil)

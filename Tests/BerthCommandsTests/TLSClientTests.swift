@@ -79,7 +79,8 @@ struct TLSClientEndToEnd {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: berthd)
     process.arguments = [
-      "--data-root", "\(dir)/data", "--exec-root", "\(dir)/exec", "-H", unix, "-H", host, "--tlsverify",
+      "--data-root", "\(dir)/data", "--exec-root", "\(dir)/exec", "--bridge", "none", "-H", unix, "-H", host,
+      "--tlsverify",
       "--tlscacert", pki.ca, "--tlscert", pki.serverCert, "--tlskey", pki.serverKey, "--cgroup-parent", cgroupParent,
     ]
     FileManager.default.createFile(atPath: "\(dir)/berthd.log", contents: nil)

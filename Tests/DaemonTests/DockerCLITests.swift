@@ -28,7 +28,7 @@ import Testing
       guard let berthd = Integration.binary("berthd") else { throw IntegrationError("berthd not built") }
       process.executableURL = URL(fileURLWithPath: berthd)
       process.arguments = [
-        "--data-root", dir + "/data", "--exec-root", dir + "/exec", "-H", "unix://" + socket,
+        "--data-root", dir + "/data", "--exec-root", dir + "/exec", "-H", "unix://" + socket, "--bridge", "none",
         "--cgroup-parent", Integration.cgroupParent(for: dir),
       ]
       FileManager.default.createFile(atPath: log, contents: nil)

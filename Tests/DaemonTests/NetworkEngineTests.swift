@@ -63,6 +63,9 @@ import Testing
     #expect(fields.count == 3 && fields[0].hasPrefix("172.") && fields[0] == fields[2], "inspect: \(out)")
     // The container's own address, straight over the bridge.
     if fields.count == 3 { #expect(try Self.fetch(d, "http://\(fields[0]):80/index.html") == "hello-web\n") }
+    // stats counts its interface's traffic (the fetches above).
+    (rc, out) = try d.docker("stats", "--no-stream", "--format", "{{.NetIO}}", "web")
+    #expect(rc == 0 && !out.hasPrefix("0B / 0B"), "stats NetIO: \(out)")
     // Its hosts file names it by its address.
     (rc, out) = try d.docker("exec", "web", "cat", "/etc/hosts")
     #expect(fields.count == 3 && out.contains("\(fields[0])\t"), "hosts: \(out)")
@@ -288,5 +291,123 @@ import Testing
     #expect(rc == 0, "rm: \(out)")
     #expect(try Self.leftovers(d) == [])
     #expect(TestBerthd.entries(d.execRoot + "/network/dns") == [], "DNS tables left")
+  }
+
+  /// A namespace standing in for another host, joined to berthd's by a veth pair:
+  /// 198.51.100.1/24 on berthd's side, 198.51.100.2/24 on the other host's, where a python
+  /// HTTP server answers on port 8000 (bound to any address: it starts before the link has
+  /// one). Returns the server (killed by the caller).
+  static func otherHost(_ d: TestBerthd) throws -> Process {
+    let netns = d.dir + "/other-host"
+    FileManager.default.createFile(atPath: netns, contents: nil)
+    var (rc, out) = try Integration.run(["/usr/bin/unshare", "--net=" + netns, "true"])
+    guard rc == 0 else { throw IntegrationError("unshare: \(out)") }
+    let served = d.dir + "/served"
+    try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)
+    try "from-other-host\n".write(toFile: served + "/index.html", atomically: true, encoding: .utf8)
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+    server.arguments = [
+      "--net=" + netns, "--", "python3", "-m", "http.server", "-b", "0.0.0.0", "-d", served, "8000",
+    ]
+    server.standardOutput = FileHandle.nullDevice
+    server.standardError = FileHandle.nullDevice
+    try server.run()
+    for step in [
+      ["ip", "link", "add", "vhost0", "type", "veth", "peer", "name", "vother0"],
+      ["ip", "link", "set", "vother0", "netns", "\(server.processIdentifier)"],
+      ["ip", "addr", "add", "198.51.100.1/24", "dev", "vhost0"], ["ip", "link", "set", "vhost0", "up"],
+    ] {
+      (rc, out) = try d.inNetwork(step)
+      guard rc == 0 else { throw IntegrationError("\(step): \(out)") }
+    }
+    for step in [
+      ["ip", "link", "set", "lo", "up"], ["ip", "addr", "add", "198.51.100.2/24", "dev", "vother0"],
+      ["ip", "link", "set", "vother0", "up"],
+    ] {
+      (rc, out) = try Integration.run(["/usr/bin/nsenter", "--net=" + netns, "--"] + step)
+      guard rc == 0 else { throw IntegrationError("\(step): \(out)") }
+    }
+    return server
+  }
+
+  @Test(.enabled(if: enabled, "needs root, busybox, docker, nft and the built binaries"))
+  func otherHostsReachPublishedPortsAndNetworksKeepApart() throws {
+    let d = TestBerthd(tag: "net-hosts", ownNetwork: true)
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    let server = try Self.otherHost(d)
+    defer {
+      kill(server.processIdentifier, SIGKILL)
+      Integration.awaitExit(server)
+    }
+    var (rc, out) = try d.docker(
+      ["run", "-d", "--name", "web", "-p", "18100:80", "busybox"] + Self.httpd + ["to-others"])
+    #expect(rc == 0, "run: \(out)")
+    // From the other host, through berthd's host address on their link.
+    var got = ""
+    for _ in 0..<30 {
+      (rc, got) = try Integration.run([
+        "/usr/bin/timeout", "10", "/usr/bin/nsenter", "--net=" + d.dir + "/other-host", "--", "/usr/bin/curl", "-sS",
+        "--max-time", "2", "http://198.51.100.1:18100/index.html",
+      ])
+      if rc == 0 { break }
+      usleep(100_000)
+    }
+    #expect(got == "to-others\n", "from the other host: \(got)")
+    // Out through the NAT, from the default bridge.
+    // (busybox 1.35's static wget crashes on some lookups: a plain HTTP/1.0 request through nc.)
+    func get(_ host: String, _ port: Int) -> [String] {
+      ["sh", "-c", "printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 3 \(host) \(port) | tail -1"]
+    }
+    (rc, out) = try d.docker(["run", "--rm", "busybox"] + get("198.51.100.2", 8000))
+    #expect(rc == 0 && out == "from-other-host\n", "outbound: \(out)")
+    // --internal: no way out.
+    (rc, out) = try d.docker("network", "create", "--internal", "closed")
+    #expect(rc == 0, "create --internal: \(out)")
+    (rc, out) = try d.docker(["run", "--rm", "--network", "closed", "busybox"] + get("198.51.100.2", 8000))
+    #expect(!out.contains("from-other-host"), "internal network reached the other host: \(out)")
+    // Two networks do not reach each other.
+    (rc, out) = try d.docker("network", "create", "neta")
+    (rc, out) = try d.docker("network", "create", "netb")
+    (rc, out) = try d.docker("run", "-d", "--name", "a1", "--network", "neta", "busybox", "sleep", "300")
+    #expect(rc == 0, "run a1: \(out)")
+    (rc, out) = try d.docker("inspect", "-f", "{{.NetworkSettings.Networks.neta.IPAddress}}", "a1")
+    let a1 = out.trimmingCharacters(in: .whitespacesAndNewlines)
+    (rc, out) = try d.docker("run", "--rm", "--network", "neta", "busybox", "ping", "-c", "1", "-W", "2", a1)
+    #expect(rc == 0, "same network: \(out)")
+    (rc, out) = try d.docker("run", "--rm", "--network", "netb", "busybox", "ping", "-c", "1", "-W", "2", a1)
+    #expect(rc != 0, "another network reached a1: \(out)")
+    // Hairpin: a container reaches a published port through the host's address.
+    (rc, out) = try d.docker(["run", "--rm", "busybox"] + get("198.51.100.1", 18100))
+    #expect(rc == 0 && out == "to-others\n", "hairpin: \(out)")
+    (rc, out) = try d.docker("rm", "-f", "web", "a1")
+    #expect(rc == 0, "rm: \(out)")
+    (rc, out) = try d.inNetwork(["ip", "link", "del", "vhost0"])  // the test's own link
+    #expect(try Self.leftovers(d) == [])
+  }
+
+  @Test(.enabled(if: enabled, "needs root, busybox, docker, nft and the built binaries"))
+  func twoHundredRunsWithPublishedPortsLeaveNothing() throws {
+    let hostRules = try Integration.run(["/usr/sbin/nft", "list", "ruleset"])
+    let d = TestBerthd(tag: "net-cycles", ownNetwork: true)
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    for i in 0..<200 {
+      let (rc, out) = try d.docker("run", "--rm", "-p", "127.0.0.1:18200:80", "-p", "18201", "busybox", "true")
+      if rc != 0 {
+        Issue.record("run \(i): \(out)")
+        break
+      }
+    }
+    #expect(try Self.leftovers(d) == [])
+    let (_, leases) = try Integration.run(["/bin/sh", "-c", "cat \(d.execRoot)/network/ipam/*.json 2>/dev/null"])
+    #expect(!leases.contains("owner"), "IP leases left: \(leases)")
+    let (_, ruleset) = try d.inNetwork(["nft", "list", "ruleset"])
+    #expect(!ruleset.contains("ctr="), "port rules left: \(ruleset)")
+    // The host's own tables (dockerd's included) are as they were.
+    #expect(try Integration.run(["/usr/sbin/nft", "list", "ruleset"]).1 == hostRules.1)
   }
 }

@@ -36,4 +36,23 @@ import Testing
     let left = d.waitForNoLeftovers()
     #expect(left.isEmpty, "left behind: \(left)")
   }
+
+  @Test(.enabled(if: SDKTests.missing == nil && NetworkEngineTests.enabled, "needs root, nft and the docker SDK"))
+  func networksThroughTheSDK() throws {
+    let d = TestBerthd(tag: "sdk-net", ownNetwork: true)
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    let script = Integration.repoRoot + "/Tests/DaemonTests/sdk/networks.py"
+    var env = d.environment
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    // In berthd's namespace: the published port is on its loopback.
+    let (rc, out) = try Integration.run(
+      ["/usr/bin/timeout", "300", "/usr/bin/nsenter", "--net=" + d.netns, "--", Self.python ?? "python3", script],
+      env: env)
+    let failed = out.split(separator: "\n").filter { $0.hasPrefix("not ok") }
+    #expect(rc == 0 && failed.isEmpty, "\(out)\n\(d.logText.suffix(2000))")
+    #expect(out.contains("ok prune_removes_unused_networks"), "the checks ran: \(out)")
+    #expect(try NetworkEngineTests.leftovers(d) == [])
+  }
 }

@@ -143,7 +143,10 @@ import Testing
     let port = try Self.freePort()
     for tlsFlags in [[], ["--tls"], ["--tlsverify=false"]] {
       let (rc, out) = try Integration.run(
-        ["/usr/bin/timeout", "20", berthd, "--data-root", dir + "/data", "--exec-root", dir + "/exec"]
+        [
+          "/usr/bin/timeout", "20", berthd, "--data-root", dir + "/data", "--exec-root", dir + "/exec", "--bridge",
+          "none",
+        ]
           + ["-H", "unix://\(dir)/berth.sock", "-H", "tcp://127.0.0.1:\(port)"] + tlsFlags)
       #expect(rc == 1, "berthd \(tlsFlags) exited \(rc): \(out)")
       #expect(

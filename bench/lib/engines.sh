@@ -181,8 +181,10 @@ start_dockerd() {
 start_berthd() {
   mkdir -p "$work/b/data"
   exec_root "$work/b/exec"
+  # --bridge none, as dockerd's above: the host's network is not the benchmark's
+  # (bench/network-ab.sh measures networking, each daemon in a namespace of its own).
   "$bin/berthd" --data-root "$work/b/data" --exec-root "$work/b/exec" -H "unix://$bsock" \
-    --cgroup-parent "/$berth_cg" </dev/null >>"$work/berthd.log" 2>&1 &
+    --cgroup-parent "/$berth_cg" --bridge none </dev/null >>"$work/berthd.log" 2>&1 &
   berthd_pid=$!
   wait_ready "$berthd_pid" berthd "$work/berthd.log" \
     timeout 10 "$bin/berth" -H "unix://$bsock" version ||

@@ -17,6 +17,8 @@ extension ContainerArea {
     let name = r.name
     let cgroupsPath = cgroupParent(of: r) + "/" + id
     let engine = self
+    // Interfaces of its own namespace (docker shows none for --network host).
+    let interfacesOf: Int32? = r.settings.networkMode == "host" ? nil : r.state.pid
     guard r.state.isRunning else {
       // docker answers a stopped container with one zeroed sample.
       return AsyncThrowingStream { c in
@@ -32,12 +34,16 @@ extension ContainerArea {
         var previous: ContainerStats?
         if !options.stream && !options.oneShot {
           // Two samples a second apart, so precpu_stats is filled and CPU % is meaningful.
-          previous = try? await BlockingPool.shared.run { try ContainerArea.sample(manager, id: id, name: name) }
+          previous = try? await BlockingPool.shared.run {
+            try ContainerArea.sample(manager, id: id, name: name, interfacesOf: interfacesOf)
+          }
           try? await Task.sleep(nanoseconds: 1_000_000_000)
         }
         while !Task.isCancelled {
           guard await engine.isRunning(id),
-            var s = try? await BlockingPool.shared.run({ try ContainerArea.sample(manager, id: id, name: name) })
+            var s = try? await BlockingPool.shared.run({
+              try ContainerArea.sample(manager, id: id, name: name, interfacesOf: interfacesOf)
+            })
           else { break }
           if let p = previous {
             s.precpuStats = p.cpuStats
@@ -54,10 +60,16 @@ extension ContainerArea {
     }
   }
 
-  /// One sample of the cgroup's counters.
-  static func sample(_ manager: any CgroupManager, id: String, name: String) throws -> ContainerStats {
+  /// One sample of the cgroup's counters, and of the interfaces in the network namespace
+  /// of `interfacesOf` (the container's init).
+  static func sample(_ manager: any CgroupManager, id: String, name: String, interfacesOf pid: Int32? = nil) throws
+    -> ContainerStats
+  {
     let cg = try manager.stats()
     var s = ContainerStats(id: id, name: name, read: Timestamps.now())
+    if let pid, pid > 0, let text = try? Files.readString("/proc/\(pid)/net/dev") {  // gone: no sample of it
+      s.networks = InterfaceCounters.parse(text)
+    }
     if let cpu = cg.cpu {
       s.cpuStats = CPUStats(
         cpuUsage: CPUUsage(
@@ -99,5 +111,23 @@ enum HostCPU {
     let ticks = line.split(separator: " ").dropFirst().prefix(8).compactMap { UInt64($0) }.reduce(0, +)
     let hz = UInt64(max(1, sysconf(Int32(_SC_CLK_TCK))))
     return ticks * (1_000_000_000 / hz)
+  }
+}
+
+/// /proc/<pid>/net/dev: the counters of each interface of that process's network
+/// namespace, as docker's `networks` (loopback left out, as docker does).
+enum InterfaceCounters {
+  static func parse(_ text: String) -> [String: NetworkStats] {
+    var out: [String: NetworkStats] = [:]
+    for line in text.split(separator: "\n").dropFirst(2) {
+      guard let colon = line.firstIndex(of: ":") else { continue }
+      let name = String(line[..<colon].filter { $0 != " " })
+      let n = line[line.index(after: colon)...].split(separator: " ").compactMap { UInt64($0) }
+      guard name != "lo", n.count >= 16 else { continue }
+      out[name] = NetworkStats(
+        rxBytes: n[0], rxPackets: n[1], rxErrors: n[2], rxDropped: n[3], txBytes: n[8], txPackets: n[9],
+        txErrors: n[10], txDropped: n[11])
+    }
+    return out
   }
 }
