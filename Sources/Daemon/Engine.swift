@@ -35,6 +35,9 @@ public struct EngineConfig: Sendable {
   /// dockerd's --dns: the upstreams of user networks' resolvers and the nameservers of
   /// other containers; empty: the host's resolv.conf.
   public var dnsServers: [String] = []
+  /// dockerd's default-address-pools: where bridge networks without a --subnet get theirs
+  /// ("base/prefix" and the size of each network); empty: Docker's defaults.
+  public var addressPools: [(base: String, size: Int)] = []
 
   public init(dataRoot: String, execRoot: String, runtimeBinary: String, shimBinary: String) {
     self.dataRoot = dataRoot

@@ -26,6 +26,23 @@ import Testing
     #expect(o.listeners == [.unix(path: "/tmp/a.sock"), .unix(path: "/tmp/b.sock")])
   }
 
+  @Test func networkSettingsLikeDockerd() throws {
+    let dir = try write(
+      """
+      {"bridge": "none", "bip": "10.9.0.1/24", "mtu": 1400, "dns": ["192.0.2.53"],
+       "default-address-pools": [{"base": "10.200.0.0/16", "size": 24}]}
+      """)
+    defer { Integration.destroy(dir) }
+    let o = try DaemonOptions(parsing: ["--config-file", dir + "/daemon.json"])
+    #expect(o.bridge == "none" && o.bip == "10.9.0.1/24" && o.mtu == 1400 && o.dnsServers == ["192.0.2.53"])
+    #expect(
+      o.addressPools.count == 1 && o.addressPools.first?.base == "10.200.0.0/16" && o.addressPools.first?.size == 24)
+    let flags = try DaemonOptions(parsing: ["-b", "none", "--dns", "192.0.2.1", "--dns=192.0.2.2"])
+    #expect(flags.bridge == "none" && flags.dnsServers == ["192.0.2.1", "192.0.2.2"])
+    #expect(throws: (any Error).self) { try DaemonOptions(parsing: ["--default-address-pool", "10.0.0.0/8"]) }
+    #expect(throws: (any Error).self) { try DaemonOptions(parsing: ["--mtu", "big"]) }
+  }
+
   @Test func runtimesAndLogFormatLikeDockerd() throws {
     let dir = try write(
       """

@@ -410,4 +410,29 @@ import Testing
     // The host's own tables (dockerd's included) are as they were.
     #expect(try Integration.run(["/usr/sbin/nft", "list", "ruleset"]).1 == hostRules.1)
   }
+
+  @Test(.enabled(if: enabled, "needs root, busybox, docker, nft and the built binaries"))
+  func addressPoolsHostGatewayAndLinks() throws {
+    let d = TestBerthd(
+      tag: "net-pools", extraArguments: ["--default-address-pool", "base=10.123.0.0/16,size=24"], ownNetwork: true)
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    var (rc, out) = try d.docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Subnet}}", "bridge")
+    #expect(out == "10.123.0.0/24\n", "default bridge from the pool: \(out)")
+    (rc, out) = try d.docker("network", "create", "pooled")
+    (rc, out) = try d.docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Subnet}}", "pooled")
+    #expect(out == "10.123.1.0/24\n", "user network from the pool: \(out)")
+    (rc, out) = try d.docker("run", "--rm", "--add-host", "gw:host-gateway", "busybox", "grep", "gw", "/etc/hosts")
+    #expect(rc == 0 && out == "10.123.0.1\tgw\n", "host-gateway: \(out)")
+    (rc, out) = try d.docker("run", "-d", "--name", "db", "busybox", "sleep", "300")
+    #expect(rc == 0, "run db: \(out)")
+    (rc, out) = try d.docker("run", "--rm", "--link", "db:dbalias", "busybox", "ping", "-c", "1", "-W", "3", "dbalias")
+    #expect(rc == 0 && out.contains("PING dbalias (10.123.0.2)"), "--link: \(out)")
+    (rc, out) = try d.docker("stop", "-t", "0", "db")
+    (rc, out) = try d.docker("run", "--rm", "--link", "db:dbalias", "busybox", "true")
+    #expect(rc != 0 && out.contains("Cannot link to a non running container"), "link to stopped: \(out)")
+    (rc, out) = try d.docker("rm", "-f", "db")
+    #expect(try Self.leftovers(d) == [])
+  }
 }

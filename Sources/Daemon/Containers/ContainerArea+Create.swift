@@ -93,6 +93,7 @@ extension ContainerSettings {
     dnsSearch = h.dnsSearch
     dnsOptions = h.dnsOptions
     extraHosts = h.extraHosts
+    links = h.links.flatMap { $0.isEmpty ? nil : $0 }
     sysctls = h.sysctls
     if let p = h.restartPolicy {
       restartPolicy = RestartPolicy(name: p.name.isEmpty ? "no" : p.name, maximumRetryCount: p.maximumRetryCount ?? 0)
@@ -154,7 +155,8 @@ extension ContainerArea {
             try VolumeArea.prepareVolumes(volumeStore, bus: bus, id: id, settings: settings)
             try Files.makeDirectories(bundle, mode: 0o711)
             try ContainerArea.writeNetworkFiles(
-              dir: bundle, settings: settings, hostname: settings.hostname ?? "", defaultDNS: cfg.dnsServers)
+              dir: bundle, settings: settings, hostname: settings.hostname ?? "",
+              more: NetworkFileInputs(defaultDNS: cfg.dnsServers, hostGateway: network.hostGateway))
             var record = ContainerRecord(
               id: id, name: full, created: Timestamps.now(), imageID: image.id.description,
               imageName: requested.image, imageChainID: image.chainID?.description, settings: settings)
@@ -182,29 +184,36 @@ extension ContainerArea {
   }
 
   /// hostname, hosts and resolv.conf in the container's bundle directory.
-  /// `addresses`: the container's own on its networks (at start), which name its hostname.
-  /// `embeddedResolver`: on a user network, resolv.conf names the resolver on 127.0.0.11.
-  /// `defaultDNS`: berthd's --dns, the nameservers of containers that set none.
+  /// hostname, hosts and resolv.conf in the container's bundle directory; `more`: what its
+  /// networks add at start.
   static func writeNetworkFiles(
-    dir: String, settings: ContainerSettings, hostname: String, addresses: [String] = [],
-    embeddedResolver: Bool = false, defaultDNS: [String] = []
+    dir: String, settings: ContainerSettings, hostname: String, more: NetworkFileInputs = NetworkFileInputs()
   ) throws {
     let hostNetwork = settings.networkMode == "host"
     var hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
     if hostNetwork, let text = try? Files.readString("/etc/hosts") {
       hosts = text
-    } else if addresses.isEmpty {
+    } else if more.addresses.isEmpty {
       hosts += "127.0.1.1\t\(hostname)\n"
     } else {
-      for address in addresses { hosts += "\(address)\t\(hostname)\n" }
+      for address in more.addresses { hosts += "\(address)\t\(hostname)\n" }
     }
+    for entry in more.links { hosts += entry + "\n" }
     for entry in settings.extraHosts ?? [] {
       let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
       guard parts.count == 2 else { throw DaemonError.invalid("invalid add-host: \(entry)") }
-      hosts += "\(parts[1])\t\(parts[0])\n"
+      var address = parts[1]
+      if address == "host-gateway" {
+        // dockerd's: the host as the container reaches it (the default bridge's gateway).
+        guard let gateway = more.hostGateway else {
+          throw DaemonError.invalid("unable to derive the IP value for host-gateway: no default bridge")
+        }
+        address = gateway
+      }
+      hosts += "\(address)\t\(parts[0])\n"
     }
     var resolv = ""
-    if embeddedResolver {
+    if more.embeddedResolver {
       // dockerd's: the resolver forwards what it does not know to the upstreams.
       resolv = "nameserver \(ResolverSocket.address)\n"
       let search = (try? Files.readString("/etc/resolv.conf"))?.split(separator: "\n").filter {
@@ -212,7 +221,7 @@ extension ContainerArea {
       }
       if settings.dnsSearch?.isEmpty ?? true, let line = search?.last { resolv += line + "\n" }
       if settings.dnsOptions?.isEmpty ?? true { resolv += "options ndots:0\n" }
-    } else if let dns = [settings.dns ?? [], defaultDNS].first(where: { !$0.isEmpty }) {
+    } else if let dns = [settings.dns ?? [], more.defaultDNS].first(where: { !$0.isEmpty }) {
       resolv = dns.map { "nameserver \($0)\n" }.joined()
     } else if let text = try? Files.readString("/etc/resolv.conf") {
       // A private network namespace cannot reach the host's loopback resolvers.
@@ -232,11 +241,15 @@ extension ContainerArea {
 
   /// Writes the network files again if one is missing, or hostname or hosts is empty (they
   /// never are when written; a power loss soon after create can leave them so).
-  static func restoreNetworkFiles(dir: String, settings: ContainerSettings, defaultDNS: [String] = []) throws {
+  static func restoreNetworkFiles(dir: String, settings: ContainerSettings, defaultDNS: [String] = [])
+    throws
+  {
     let intact =
       Files.exists(dir + "/resolv.conf") && ["hostname", "hosts"].allSatisfy { fileSize(dir + "/" + $0) > 0 }
     if !intact {
-      try writeNetworkFiles(dir: dir, settings: settings, hostname: settings.hostname ?? "", defaultDNS: defaultDNS)
+      try writeNetworkFiles(
+        dir: dir, settings: settings, hostname: settings.hostname ?? "", more: NetworkFileInputs(defaultDNS: defaultDNS)
+      )
     }
   }
 
@@ -254,4 +267,18 @@ extension String {
     if hasPrefix("docker.io/") { return String(dropFirst("docker.io/".count)) }
     return self
   }
+}
+
+/// What a container's networks add to its hosts and resolv.conf at start.
+struct NetworkFileInputs {
+  /// Its own addresses, which name its hostname.
+  var addresses: [String] = []
+  /// On a user network: resolv.conf names the resolver on 127.0.0.11.
+  var embeddedResolver = false
+  /// berthd's --dns, the nameservers of containers that set none.
+  var defaultDNS: [String] = []
+  /// What `--add-host name:host-gateway` means (the default bridge's gateway).
+  var hostGateway: String?
+  /// Hosts lines of `--link`ed containers.
+  var links: [String] = []
 }

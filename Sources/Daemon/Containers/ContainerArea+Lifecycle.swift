@@ -83,8 +83,10 @@ extension ContainerArea {
             if let networking {
               let addresses = networking.endpoints.compactMap { $0.ipv4.map { "\($0.address)" } }
               try ContainerArea.writeNetworkFiles(
-                dir: dir, settings: settings, hostname: settings.hostname ?? "", addresses: addresses,
-                embeddedResolver: networking.resolverFD != nil, defaultDNS: cfg.dnsServers)
+                dir: dir, settings: settings, hostname: settings.hostname ?? "",
+                more: NetworkFileInputs(
+                  addresses: addresses, embeddedResolver: networking.resolverFD != nil, defaultDNS: cfg.dnsServers,
+                  hostGateway: networking.hostGateway, links: networking.links))
             } else {
               try ContainerArea.restoreNetworkFiles(dir: dir, settings: settings, defaultDNS: cfg.dnsServers)
             }

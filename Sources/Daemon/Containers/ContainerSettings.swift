@@ -61,6 +61,8 @@ public struct ContainerSettings: Codable, Sendable, Equatable {
   public var dnsSearch: [String]?
   public var dnsOptions: [String]?
   public var extraHosts: [String]?
+  /// Legacy `--link name[:alias]` (on the default bridge: hosts entries for the linked).
+  public var links: [String]?
   public var sysctls: [String: String]?
   public var restartPolicy = RestartPolicy()
   public var autoRemove: Bool = false

@@ -4,14 +4,14 @@ import EngineAPI
 import LinuxOS
 
 enum DaemonConfigFile {
-  private enum Kind { case string, bool, strings, runtimes, number }
+  private enum Kind { case string, bool, strings, runtimes, number, addressPools }
 
   private static let keys: [String: Kind] = [
     "hosts": .strings, "data-root": .string, "exec-root": .string, "log-level": .string,
     "cgroup-parent": .string, "init": .bool, "init-path": .string, "tls": .bool, "tlsverify": .bool,
     "tlscacert": .string, "tlscert": .string, "tlskey": .string, "log-format": .string,
     "default-runtime": .string, "runtimes": .runtimes, "insecure-registries": .strings, "registry-mirrors": .strings,
-    "bridge": .string, "bip": .string, "mtu": .number, "dns": .strings,
+    "bridge": .string, "bip": .string, "mtu": .number, "dns": .strings, "default-address-pools": .addressPools,
   ]
 
   /// The flag each list key repeats.
@@ -29,6 +29,7 @@ enum DaemonConfigFile {
     case "--add-runtime": return "runtimes"
     case "--insecure-registry": return "insecure-registries"
     case "--registry-mirror": return "registry-mirrors"
+    case "--default-address-pool": return "default-address-pools"
     default: return String(flag.drop { $0 == "-" })
     }
   }
@@ -75,6 +76,13 @@ enum DaemonConfigFile {
             throw fail("\(key) must be a list of strings")
           }
           args.append("\(flag)=\(value)")
+        }
+      case (.addressPools?, .array(let pools)?):
+        // dockerd's [{"base": "10.10.0.0/16", "size": 24}], as --default-address-pool.
+        for pool in pools {
+          guard case .object(let p) = pool, case .string(let base)? = p["base"], case .number(let size)? = p["size"]
+          else { throw fail("default-address-pools needs {\"base\": CIDR, \"size\": N} objects") }
+          args.append("--default-address-pool=base=\(base),size=\(Int(size))")
         }
       case (.runtimes?, .object(let runtimes)?):
         // dockerd's {"name": {"path": "/usr/bin/runc"}}, as --add-runtime name=path.

@@ -55,6 +55,7 @@ public enum DaemonMain {
       config.initBinary = options.initPath ?? locate("berth-init")
       config.defaultInit = options.defaultInit
       config.dnsServers = options.dnsServers
+      config.addressPools = options.addressPools
       if options.bridge != "none" { config.defaultBridge = DefaultBridgeSettings(bip: options.bip, mtu: options.mtu) }
       config.registryTransport = TransportPolicy(
         insecureRegistries: options.insecureRegistries, mirrors: options.registryMirrors)

@@ -43,6 +43,8 @@ public struct DaemonOptions: Sendable {
   public var mtu: UInt32?
   /// dockerd's --dns (repeated).
   public var dnsServers: [String] = []
+  /// dockerd's --default-address-pool base=10.10.0.0/16,size=24 (repeated).
+  public var addressPools: [(base: String, size: Int)] = []
 
   init() {}
 
@@ -126,6 +128,17 @@ public struct DaemonOptions: Sendable {
       case "--bridge", "-b": bridge = try value(name)
       case "--bip": bip = try value(name)
       case "--dns": dnsServers.append(try value(name))
+      case "--default-address-pool":
+        let text = try value(name)
+        var fields: [String: String] = [:]
+        for item in text.split(separator: ",") {
+          let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
+          if kv.count == 2 { fields[kv[0]] = kv[1] }
+        }
+        guard let base = fields["base"], let size = fields["size"].flatMap({ Int($0) }) else {
+          throw DaemonError.invalid("invalid --default-address-pool \(text): want base=CIDR,size=N")
+        }
+        addressPools.append((base, size))
       case "--mtu":
         let text = try value(name)
         guard let n = UInt32(text) else { throw DaemonError.invalid("invalid --mtu: \(text)") }

@@ -13,6 +13,9 @@ struct ContainerNetworking: Sendable {
   var reservations: [PortReservation.Reserved]
   /// The resolver's socket on 127.0.0.11:53 in the namespace (a container on a user network).
   var resolverFD: Int32?
+  /// What `host-gateway` means for it, and the hosts lines of its `--link`s.
+  var hostGateway: String?
+  var links: [String] = []
 
   /// What the shim holds: the resolver's socket first (the shim's fd 5), then the ports'.
   var heldFDs: [Int32] { (resolverFD.map { [$0] } ?? []) + reservations.map(\.fd).filter { $0 >= 0 } }
@@ -116,7 +119,8 @@ extension NetworkArea {
       let requests = try Self.portRequests(s)
       let published = requests.isEmpty ? nil : try controller.publish(container: id, requests)
       var networking = ContainerNetworking(
-        netnsPath: path, endpoints: controller.endpoints(of: id), reservations: published?.reservations ?? [])
+        netnsPath: path, endpoints: controller.endpoints(of: id), reservations: published?.reservations ?? [],
+        hostGateway: hostGateway, links: try linkEntries(s))
       if wantsResolver(endpoints) {
         do {
           networking.resolverFD = try ResolverSocket.bind(in: path)
@@ -130,6 +134,31 @@ extension NetworkArea {
     } catch {
       release(id)
       throw networkEngineError(error)
+    }
+  }
+
+  /// The default bridge's gateway: the host as containers reach it (`host-gateway`).
+  var hostGateway: String? { controller.network(Self.defaultBridgeName)?.ipv4?.gateway.map { "\($0)" } }
+
+  /// Hosts lines for `--link name[:alias]`: the linked container's address on the default
+  /// bridge, named by the alias, its name and its short id (it must be running, as dockerd says).
+  func linkEntries(_ s: ContainerSettings) throws -> [String] {
+    try (s.links ?? []).map { link in
+      let parts = link.split(separator: ":", maxSplits: 1).map(String.init)
+      let name = parts[0].hasPrefix("/") ? String(parts[0].dropFirst()) : parts[0]
+      let alias = parts.count == 2 ? parts[1].split(separator: "/").last.map(String.init) ?? parts[1] : name
+      guard let other = try? containers.get(name) else {
+        throw EngineError.badParameter("could not get container for \(name)")
+      }
+      guard other.state.isRunning,
+        let address = controller.endpoints(of: other.id).first(where: {
+          networkName($0.network) == Self.defaultBridgeName
+        })?.ipv4
+      else {
+        throw EngineError.badParameter("Cannot link to a non running container: /\(other.shortName) AS \(alias)")
+      }
+      let names = alias == other.shortName ? [alias] : [alias, other.shortName]
+      return "\(address.address)\t" + (names + [String(other.id.prefix(12))]).joined(separator: " ")
     }
   }
 

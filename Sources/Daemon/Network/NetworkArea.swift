@@ -34,7 +34,16 @@ public final class NetworkArea: EngineArea {
   init(context: EngineContext) throws {
     self.context = context
     let root = context.config.dataRoot + "/network"
-    controller = try NetworkController(root: root, execRoot: context.config.execRoot + "/network")
+    var pools = AddressPool.dockerDefaults
+    if !context.config.addressPools.isEmpty {
+      pools = try context.config.addressPools.map { pool in
+        guard let base = Subnet(pool.base), (base.prefix...32).contains(pool.size) else {
+          throw DaemonError.invalid("invalid default address pool: base=\(pool.base),size=\(pool.size)")
+        }
+        return AddressPool(base: base, size: pool.size)
+      }
+    }
+    controller = try NetworkController(root: root, execRoot: context.config.execRoot + "/network", pools: pools)
     predefinedIDs = try Self.loadPredefinedIDs(root + "/predefined.json")
     hasDefaultBridge = context.config.defaultBridge != nil
     if let bridge = context.config.defaultBridge, controller.network(Self.defaultBridgeName) == nil {
