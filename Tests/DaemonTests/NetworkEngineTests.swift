@@ -429,6 +429,22 @@ import Testing
     #expect(rc == 0, "run db: \(out)")
     (rc, out) = try d.docker("run", "--rm", "--link", "db:dbalias", "busybox", "ping", "-c", "1", "-W", "3", "dbalias")
     #expect(rc == 0 && out.contains("PING dbalias (10.123.0.2)"), "--link: \(out)")
+    // An IPv6 network: both families on the endpoint, v6 between peers.
+    (rc, out) = try d.docker("network", "create", "--ipv6", "--subnet", "fd00:123::/64", "dual")
+    #expect(rc == 0, "create --ipv6: \(out)")
+    (rc, out) = try d.docker("run", "-d", "--name", "six", "--network", "dual", "busybox", "sleep", "300")
+    (rc, out) = try d.docker(
+      "inspect", "-f",
+      "{{.NetworkSettings.Networks.dual.IPAddress}} {{.NetworkSettings.Networks.dual.GlobalIPv6Address}}",
+      "six")
+    let dual = out.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    #expect(dual.count == 2 && dual[0].hasPrefix("10.123.") && dual[1].hasPrefix("fd00:123::"), "dual: \(out)")
+    if dual.count == 2 {
+      (rc, out) = try d.docker(
+        "run", "--rm", "--network", "dual", "busybox", "ping", "-6", "-c", "1", "-W", "3", dual[1])
+      #expect(rc == 0, "ping6: \(out)")
+    }
+    (rc, out) = try d.docker("rm", "-f", "six")
     (rc, out) = try d.docker("stop", "-t", "0", "db")
     (rc, out) = try d.docker("run", "--rm", "--link", "db:dbalias", "busybox", "true")
     #expect(rc != 0 && out.contains("Cannot link to a non running container"), "link to stopped: \(out)")
