@@ -11,8 +11,10 @@ packages=(
   docker-registry apache2-utils python3-cryptography
   # the registry server: htpasswd (bcrypt lines for its basic-auth tests); libcrypt-dev: crypt.h for crypt_r
   libcrypt-dev
-  # benchmarks
-  hyperfine
+  # Compose against berthd (Debian's docker-compose 1.29)
+  docker-compose
+  # benchmarks (bench/network-ab.sh: wrk and an nginx binary for its image)
+  hyperfine wrk nginx-light
   # the pure cgroup v2 VM lane (scripts/v2-lane): qemu, a Debian root, an ext4 image, the initrd's cpio
   qemu-system-x86 debootstrap e2fsprogs cpio kmod
 )

@@ -113,6 +113,7 @@ extension ContainerArea {
       asked.runtime = request.hostConfig?.runtime.flatMap { $0.isEmpty ? nil : $0 } ?? config.runtimes.defaultName
       if let runtime = asked.runtime { try config.runtimes.check(runtime) }
       asked.log = try LogSettings(request.hostConfig?.logConfig)
+      asked.endpoints = networkArea.initialEndpoints(asked)
       if let from = asked.volumesFrom { asked.binds = (asked.binds ?? []) + (try volumeArea.bindsFrom(from)) }
       if let mode = asked.cgroupnsMode, mode != "host" && mode != "private" {
         throw DaemonError.invalid("invalid cgroup namespace mode: \(mode)")

@@ -30,8 +30,14 @@ extension ContainerArea {
           throw networkEngineError(error)
         }
       }
-      try containers.update(id) {
-        $0.settings.endpoints = ($0.settings.endpoints ?? [:]).merging([network.config.name: wish]) { $1 }
+      try containers.update(id) { record in
+        var endpoints = record.settings.endpoints ?? [:]
+        endpoints[network.config.name] = wish
+        record.settings.endpoints = endpoints
+      }
+      if r.state.isRunning {
+        let area = networkArea
+        await BlockingPool.shared.run { area.refreshDNS() }
       }
     }
     emit("network", "connect", id: network.config.id, ["container": id, "name": network.config.name, "type": "bridge"])
@@ -57,15 +63,15 @@ extension ContainerArea {
         }
       }
       try containers.update(id) { record in
-        record.settings.endpoints?[joinedAs] = nil
-        record.settings.endpoints?[network.config.name] = nil
-        let mode = record.settings.networkMode ?? ""
-        let modeNetwork = mode.isEmpty || mode == "default" ? NetworkArea.defaultBridgeName : mode
-        if modeNetwork == joinedAs {
-          // The mode's network left: the next remaining one takes its place, else none.
-          let rest = (record.settings.endpoints ?? [:]).keys.sorted()
-          record.settings.networkMode = rest.first ?? "none"
-        }
+        var endpoints =
+          record.settings.endpoints ?? Dictionary(uniqueKeysWithValues: names.map { ($0, EndpointRequest()) })
+        endpoints[joinedAs] = nil
+        endpoints[network.config.name] = nil
+        record.settings.endpoints = endpoints
+      }
+      if r.state.isRunning {
+        let area = networkArea
+        await BlockingPool.shared.run { area.refreshDNS() }
       }
     }
     emit(

@@ -27,21 +27,40 @@ struct ContainerNetworking: Sendable {
 }
 
 extension NetworkArea {
+  /// The network the network mode names ("bridge" for the default one; nil with
+  /// `--bridge none`, or for none, host and container:).
+  func modeNetwork(_ s: ContainerSettings) -> String? {
+    guard (try? SpecBuilder.networkPlan(s.networkMode)) == .sandbox else { return nil }
+    let mode = s.networkMode ?? ""
+    if mode.isEmpty || mode == "default" { return hasDefaultBridge ? Self.defaultBridgeName : nil }
+    return mode
+  }
+
+  /// At create: the networks the container joins, as `endpoints` keeps them from then on
+  /// (connect adds one, disconnect removes one; the network mode stays as it was, as
+  /// dockerd's): EndpointsConfig's, and the mode's network with the wishes given for it.
+  func initialEndpoints(_ s: ContainerSettings) -> [String: EndpointRequest] {
+    var out = s.endpoints ?? [:]
+    let defaultWish = out.removeValue(forKey: "default")
+    guard let mode = modeNetwork(s) else { return out }
+    let modeID = controller.network(mode)?.config.id
+    let named = out.keys.first { $0 == mode || (modeID != nil && controller.network($0)?.config.id == modeID) }
+    if named == nil { out[mode] = defaultWish ?? EndpointRequest() }
+    return out
+  }
+
   /// The networks the container joins at start, the network mode's first; empty for
   /// `none`, `host` and `container:` (and the default network with `--bridge none`).
   func networks(for s: ContainerSettings) throws -> [String] {
     guard case .sandbox = try SpecBuilder.networkPlan(s.networkMode) else { return [] }
-    let mode = s.networkMode ?? ""
-    var names: [String]
-    if mode.isEmpty || mode == "default" {
-      names = hasDefaultBridge ? [Self.defaultBridgeName] : []
-    } else {
-      names = [mode]
-    }
-    let first = names.first.flatMap { controller.network($0)?.config.id }
-    for key in (s.endpoints ?? [:]).keys.sorted() where key != mode && key != "default" {
-      if let id = controller.network(key)?.config.id, id == first { continue }
-      names.append(key)
+    let mode = modeNetwork(s)
+    // Records from before `endpoints` was kept at create: the mode's network alone.
+    guard let endpoints = s.endpoints else { return mode.map { [$0] } ?? [] }
+    var names = endpoints.keys.sorted()
+    let modeID = mode.flatMap { controller.network($0)?.config.id }
+    if let i = names.firstIndex(where: { $0 == mode || (modeID != nil && controller.network($0)?.config.id == modeID) })
+    {
+      names.insert(names.remove(at: i), at: 0)
     }
     return names
   }
@@ -111,7 +130,7 @@ extension NetworkArea {
       let path = try controller.createSandbox(id)
       var endpoints: [EndpointInfo] = []
       for name in names {
-        let wish = wishes[name] ?? (endpoints.isEmpty ? wishes["default"] : nil)
+        let wish = wishes[name]
         endpoints.append(
           try controller.attach(
             container: id, netnsPath: path, network: name, options: try Self.endpointOptions(wish, network: name)))
