@@ -147,6 +147,13 @@ rd=$(median <"$work/rps-docker")
 rx=$(median <"$work/rps-direct")
 b rm -f web >/dev/null
 d rm -f web >/dev/null
+ratio() { echo "scale=3; $1 / $2" | bc -l; }
+echo "network-ab.sh: $rounds interleaved rounds (medians)"
+echo "1. wrk -t2 -c32 -d5s to nginx (req/s)"
+echo "   berth  127.0.0.1 published   $rb"
+echo "   docker 127.0.0.1 published   $rd   (userland proxy)"
+echo "   direct to the container's IP $rx"
+echo "   berth/docker $(ratio "$rb" "$rd")   berth/direct $(ratio "$rb" "$rx")"
 
 # ---------------------------------------------------------------------------
 # 2. run --rm: bridged vs none.
@@ -165,6 +172,10 @@ b_bridge=$(run_median 0)
 b_none=$(run_median 1)
 d_bridge=$(run_median 2)
 d_none=$(run_median 3)
+echo "2. run --rm busybox true (s)"
+echo "   berth  bridge $b_bridge   none $b_none   bridge/none $(ratio "$b_bridge" "$b_none")"
+echo "   docker bridge $d_bridge   none $d_none   bridge/none $(ratio "$d_bridge" "$d_none")"
+echo "   berth/docker (bridge) $(ratio "$b_bridge" "$d_bridge")"
 
 # ---------------------------------------------------------------------------
 # 3. 1000 published ports, until the last one answers.
@@ -190,18 +201,5 @@ done
 pb=$(median <"$work/ports-berth")
 pd=$(median <"$work/ports-docker")
 
-ratio() { echo "scale=3; $1 / $2" | bc -l; }
-cat <<EOF
-network-ab.sh: $rounds interleaved rounds (medians)
-1. wrk -t2 -c32 -d5s to nginx (req/s)
-   berth  127.0.0.1 published   $rb
-   docker 127.0.0.1 published   $rd   (userland proxy)
-   direct to the container's IP $rx
-   berth/docker $(ratio "$rb" "$rd")   berth/direct $(ratio "$rb" "$rx")
-2. run --rm busybox true (s)
-   berth  bridge $b_bridge   none $b_none   bridge/none $(ratio "$b_bridge" "$b_none")
-   docker bridge $d_bridge   none $d_none   bridge/none $(ratio "$d_bridge" "$d_none")
-   berth/docker (bridge) $(ratio "$b_bridge" "$d_bridge")
-3. run -d -p 20000-20999:20000-20999 until port 20999 answers (s)
-   berth $pb   docker $pd   berth/docker $(ratio "$pb" "$pd")
-EOF
+echo "3. run -d -p 20000-20999:20000-20999 until port 20999 answers (s)"
+echo "   berth $pb   docker $pd   berth/docker $(ratio "$pb" "$pd")"

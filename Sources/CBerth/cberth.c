@@ -2,6 +2,7 @@
 #include "cberth.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <grp.h>
 #include <sched.h>
 #include <sys/mman.h>
@@ -50,6 +51,7 @@ static void child_fail(int errfd, int err) {
 struct spawn_child_args {
   const struct berth_spawn_attr *attr;
   int errpipe;
+  int *moved;  // nfds ints, allocated by the parent (the child must not call malloc)
 };
 
 // The child of berth_spawn, on its own stack in the parent's memory (CLONE_VM): it only
@@ -69,8 +71,7 @@ static int spawn_child(void *arg) {
   if (a->parent_death_signal && prctl(PR_SET_PDEATHSIG, a->parent_death_signal) != 0)
     child_fail(errfd, errno);
   // Move sources above the target range first so no dup2 clobbers a later source.
-  int moved[256];
-  if (n > 256) child_fail(errfd, EINVAL);
+  int *moved = c->moved;
   for (int i = 0; i < n; i++) {
     moved[i] = -1;
     if (a->fds[i] >= 0) {
@@ -109,13 +110,21 @@ static int spawn_child(void *arg) {
 // per shim spawn here, against a few tens of microseconds).
 int berth_spawn(const struct berth_spawn_attr *a, pid_t *pid_out) {
   int errpipe[2];
-  if (pipe2(errpipe, O_CLOEXEC) != 0) return errno;
+  // One slot per fd (a shim holding a thousand published ports gets a thousand and five).
+  int *moved = malloc(sizeof(int) * (size_t)(a->nfds > 0 ? a->nfds : 1));
+  if (moved == NULL) return ENOMEM;
+  if (pipe2(errpipe, O_CLOEXEC) != 0) {
+    int e = errno;
+    free(moved);
+    return e;
+  }
   const size_t stack_size = 256 * 1024;
   void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (stack == MAP_FAILED) {
     int e = errno;
     close(errpipe[0]);
     close(errpipe[1]);
+    free(moved);
     return e;
   }
   // Blocked in the child too until it has reset every handler: none of the caller's
@@ -123,11 +132,12 @@ int berth_spawn(const struct berth_spawn_attr *a, pid_t *pid_out) {
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  struct spawn_child_args args = {.attr = a, .errpipe = errpipe[1]};
+  struct spawn_child_args args = {.attr = a, .errpipe = errpipe[1], .moved = moved};
   pid_t pid = clone(spawn_child, (char *)stack + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
   int clone_errno = errno;
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   munmap(stack, stack_size);
+  free(moved);
   close(errpipe[1]);
   if (pid < 0) {
     close(errpipe[0]);

@@ -451,4 +451,28 @@ import Testing
     (rc, out) = try d.docker("rm", "-f", "db")
     #expect(try Self.leftovers(d) == [])
   }
+
+  @Test(.enabled(if: enabled, "needs root, busybox, docker, nft and the built binaries"))
+  func aThousandPublishedPorts() throws {
+    let d = TestBerthd(tag: "net-1000", ownNetwork: true)
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    var (rc, out) = try d.docker(
+      ["run", "-d", "--name", "many", "-p", "20000-20999:20000-20999", "busybox"] + ["httpd", "-f", "-p", "20999"])
+    #expect(rc == 0, "run with 1000 ports: \(out)")
+    (rc, out) = try d.docker("port", "many")
+    #expect(out.split(separator: "\n").count == 1000, "docker port lists \(out.split(separator: "\n").count)")
+    var answered = false
+    for _ in 0..<50 where !answered {
+      answered =
+        (try d.inNetwork(["/usr/bin/curl", "-s", "-o", "/dev/null", "--max-time", "1", "http://127.0.0.1:20999/"])).0
+        == 0
+      if !answered { usleep(100_000) }
+    }
+    #expect(answered, "port 20999 did not answer")
+    (rc, out) = try d.docker("rm", "-f", "many")
+    #expect(rc == 0, "rm: \(out)")
+    #expect(try Self.leftovers(d) == [])
+  }
 }

@@ -26,6 +26,20 @@ public enum DaemonMain {
     return nil
   }
 
+  /// The soft RLIMIT_NOFILE up to the hard one (as Go programs such as dockerd do): every
+  /// published port is a socket berthd holds until the shim has it, and systemd's default
+  /// soft limit of 1024 would refuse `-p 20000-20999:20000-20999`.
+  static func raiseOpenFileLimit() {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+    do {
+      try ProcessAttributes.setRlimit(
+        resource: Int32(RLIMIT_NOFILE.rawValue), soft: UInt64(limit.rlim_max), hard: UInt64(limit.rlim_max))
+    } catch {
+      DaemonLog.engine.warning("raising the open file limit to \(limit.rlim_max) failed: \(error)")
+    }
+  }
+
   /// Starts the engine, calls `serve` (which returns a stop function), and runs until
   /// SIGTERM/SIGINT. Containers keep running (live restore).
   public static func run(
@@ -37,6 +51,7 @@ public enum DaemonMain {
     // A client or a pipe that goes away must be an EPIPE, never a dead daemon.
     signal(SIGPIPE, SIG_IGN)
     DaemonLog.bootstrap(level: options.logLevel, format: options.logFormat)
+    raiseOpenFileLimit()
     HeapTrimmer.start()
     guard let runtime = locate("berth-runtime"), let shim = locate("berth-shim") else {
       DaemonLog.engine.error("berth-runtime and berth-shim must be next to berthd or in PATH")
