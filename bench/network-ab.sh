@@ -60,14 +60,15 @@ d() { docker -H "unix://$dsock" "$@"; }
 mkdir -p "$work/b/data" "$work/d/data"
 exec_root "$work/b/exec"
 exec_root "$work/d/exec"
-in_b "$bin/berthd" --data-root "$work/b/data" --exec-root "$work/b/exec" -H "unix://$bsock" \
+# nsenter itself in the background (not a shell function): $! is then berthd's pid.
+nsenter --net="$bns" -- "$bin/berthd" --data-root "$work/b/data" --exec-root "$work/b/exec" -H "unix://$bsock" \
   --cgroup-parent "/$berth_cg" </dev/null >>"$work/berthd.log" 2>&1 &
 berthd_pid=$!
 wait_ready "$berthd_pid" berthd "$work/berthd.log" timeout 10 "$bin/berth" -H "unix://$bsock" version ||
   die "berthd did not start (log: $work/berthd.log)"
 echo "{\"deprecated-key-path\": \"$work/key.json\"}" >"$work/daemon.json"
 # dockerd as Debian ships it (iptables, bridge, userland proxy), inside its namespace.
-in_d dockerd --config-file "$work/daemon.json" --data-root "$work/d/data" --exec-root "$work/d/exec" \
+nsenter --net="$dns" -- dockerd --config-file "$work/daemon.json" --data-root "$work/d/data" --exec-root "$work/d/exec" \
   --pidfile "$work/d.pid" -H "unix://$dsock" --containerd-namespace "$docker_ns" \
   --containerd-plugins-namespace "$docker_ns-plugins" --cgroup-parent "$docker_cg" \
   </dev/null >>"$work/dockerd.log" 2>&1 &

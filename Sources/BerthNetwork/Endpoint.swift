@@ -84,13 +84,16 @@ extension NetworkController {
   }
 
   /// Detaches the container from every network (at stop or removal).
-  public func detachAll(container: String) throws {
+  /// `namespaceGoes`: the caller deletes the container's namespace next, and its veths go
+  /// with it (the kernel tears a namespace down in the background): deleting each veth
+  /// first would wait, on the exit path, for the kernel's grace periods of every device.
+  public func detachAll(container: String, namespaceGoes: Bool = false) throws {
     try lock.withLock {
-      for info in endpoints[container] ?? [] { try removeEndpoint(info) }
+      for info in endpoints[container] ?? [] { try removeEndpoint(info, keepLink: namespaceGoes) }
     }
   }
 
-  func removeEndpoint(_ info: EndpointInfo) throws {
+  func removeEndpoint(_ info: EndpointInfo, keepLink: Bool = false) throws {
     if !info.ports.isEmpty {
       let batch = PortMapping.deleteBatch(info.ports)
       do {
@@ -101,7 +104,7 @@ extension NetworkController {
         try applyRuleset()
       }
     }
-    try deleteHostLink(info.hostInterface)
+    if !keepLink { try deleteHostLink(info.hostInterface) }
     try ipam.release(network: info.network, owner: info.container)
     endpoints[info.container]?.removeAll { $0.network == info.network }
     if endpoints[info.container]?.isEmpty == true { endpoints[info.container] = nil }

@@ -184,8 +184,15 @@ extension NetworkArea {
   /// Blocking and idempotent: the container's endpoints, leases, port rules and namespace go.
   func release(_ id: String) {
     let hadResolver = wantsResolver(controller.endpoints(of: id))
+    // The namespace dies with its file unless a container that joined it (container:)
+    // still runs in it; then its veths are deleted one by one.
+    let shared = containers.all().contains { r in
+      guard r.state.isRunning, let mode = r.settings.networkMode, mode.hasPrefix("container:") else { return false }
+      return (try? containers.get(String(mode.dropFirst("container:".count))))?.id == id
+    }
+    let namespaceGoes = Files.exists(controller.sandboxPath(id)) && !shared
     do {
-      try controller.detachAll(container: id)
+      try controller.detachAll(container: id, namespaceGoes: namespaceGoes)
     } catch {
       DaemonLog.engine.error("detaching container \(id) from its networks failed: \(error)")
     }
