@@ -354,4 +354,33 @@ private let layoutScript = #"""
     let (_, images) = try RegistryEngineTests.docker(d, "images", "-q")
     #expect(images.isEmpty, "images: \(images)")
   }
+
+  /// Not an interruption, but the same setup: `GET /distribution/{name}/json` of a single
+  /// manifest lists the platform its config names, as dockerd's does.
+  @Test(.enabled(if: PullInterruptionTests.missing == nil, "needs root, docker, berth-registry, python3, skopeo"))
+  func distributionInspectOfASingleManifestListsItsPlatform() throws {
+    let d = TestBerthd(tag: "distinsp")
+    defer { d.cleanUp() }
+    try d.start()
+    let registry = try RegistryEngineTests.Registry(root: d.dir + "/registry")
+    defer { registry.stop() }
+    let image = try Self.pushImage(d, registry: registry, sizes: [1000])
+    let (rc, out) = try Integration.run([
+      "/usr/bin/curl", "-sS", "--unix-socket", d.socket,
+      "http://localhost/v1.47/distribution/127.0.0.1:\(registry.port)/test/app:v1/json",
+    ])
+    #expect(rc == 0, "curl: \(out)")
+    struct Inspect: Decodable {
+      struct Descriptor: Decodable { var digest: String }
+      struct Platform: Decodable {
+        var architecture: String
+        var os: String
+      }
+      var Descriptor: Descriptor
+      var Platforms: [Platform]
+    }
+    let inspect = try JSONDecoder().decode(Inspect.self, from: Data(out.utf8))
+    #expect(inspect.Descriptor.digest == image.manifest)
+    #expect(inspect.Platforms.map { "\($0.os)/\($0.architecture)" } == ["linux/amd64"], "\(out)")
+  }
 }
