@@ -78,6 +78,8 @@ public enum BerthCLI {
       }
       return 0
     }
+    // Its flags are berth-registry's, which parses them: passed through as they are.
+    if first == "registry" { return RegistryServerCommand.run(rest, ctx) }
     let command: Command
     if let group = CommandRegistry.groups[first] {
       guard let sub = rest.first, !sub.hasPrefix("-") else {

@@ -67,6 +67,8 @@ enum CommandRegistry {
         "show": ContextCommands.show, "update": ContextCommands.update, "use": ContextCommands.use,
       ]),
     "builder": CommandGroup(summary: "Manage builds", commands: ["prune": SystemCommands.builderPrune]),
+    // Dispatched by BerthCLI to berth-registry (RegistryServerCommand); listed here for the help.
+    "registry": CommandGroup(summary: "Run Berth's registry server", commands: [:]),
     "system": CommandGroup(
       summary: "Manage Berth",
       commands: [

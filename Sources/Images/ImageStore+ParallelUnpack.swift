@@ -16,8 +16,11 @@ public struct DetachedLayer: Sendable {
 extension ImageStore {
   /// Applies layer `index` into a new parentless snapshot (any thread, any order). nil when
   /// the layer is already unpacked. Finish with `commitDetached` (bottom-up) or `discardDetached`.
+  /// The compressed layer is read from `stream` when given (a download still arriving: the
+  /// caller commits the snapshot only once the blob is verified), else from the content store.
   public func applyDetached(
-    _ index: Int, layers: [Descriptor], diffIDs: [Digest], options: LayerApplyOptions = LayerApplyOptions()
+    _ index: Int, layers: [Descriptor], diffIDs: [Digest], options: LayerApplyOptions = LayerApplyOptions(),
+    stream: Int32? = nil
   ) throws -> DetachedLayer? {
     guard diffIDs.count == layers.count, layers.indices.contains(index) else {
       throw ImageError.layerCountMismatch(layers: layers.count, diffIDs: diffIDs.count)
@@ -28,7 +31,8 @@ extension ImageStore {
     _ = try snapshots.prepare(active)
     do {
       let dir = try snapshots.filesystemDirectory(active)
-      let result = try applyVerified(layers[index], diffID: diffIDs[index], into: dir, options: options)
+      let result = try applyVerified(
+        layers[index], diffID: diffIDs[index], into: dir, options: options, stream: stream)
       return DetachedLayer(index: index, active: active, implicitDirectories: result.implicitDirectories)
     } catch {
       try? snapshots.remove(active)  // the apply's error is the one to report

@@ -80,12 +80,13 @@ extension ImageStore {
     }
   }
 
-  /// Applies the layer blob into `dir` and checks the uncompressed stream against `diffID`.
-  func applyVerified(_ layer: Descriptor, diffID: Digest, into dir: String, options: LayerApplyOptions) throws
-    -> LayerApplyResult
-  {
-    let fd = try content.openFD(layer.digest)
-    defer { close(fd) }
+  /// Applies the layer blob (or `stream`, its bytes as they arrive) into `dir` and checks
+  /// the uncompressed stream against `diffID`.
+  func applyVerified(
+    _ layer: Descriptor, diffID: Digest, into dir: String, options: LayerApplyOptions, stream: Int32? = nil
+  ) throws -> LayerApplyResult {
+    let fd = try stream ?? content.openFD(layer.digest)
+    defer { if stream == nil { close(fd) } }
     let hasher = SHA256Hasher()
     let result = try LayerApplier.apply(fd: fd, into: dir, options: options) { hasher.update($0) }
     let actual = hasher.finalize()

@@ -74,11 +74,11 @@ extension RegistryClient {
   @discardableResult
   func fetchBlob(
     _ session: RegistrySession, _ desc: Descriptor, into store: ContentStore,
-    received: (@Sendable (Int64) -> Void)? = nil, verifying: (@Sendable () -> Void)? = nil
+    received: (@Sendable (Int64) -> Void)? = nil, verifying: (@Sendable () -> Void)? = nil, feed: LayerFeed? = nil
   ) async throws -> Bool {
     if let info = store.info(desc.digest), info.size == desc.size { return false }
     let (_, joined) = try await inFlight.fetch(desc.digest) {
-      try await self.download(session, desc, into: store, received: received, verifying: verifying)
+      try await self.download(session, desc, into: store, received: received, verifying: verifying, feed: feed)
     }
     rememberBlob(desc.digest, registry: session.endpoint.registry, repository: session.repository)
     return !joined
@@ -86,26 +86,28 @@ extension RegistryClient {
 
   func download(
     _ session: RegistrySession, _ desc: Descriptor, into store: ContentStore,
-    received: (@Sendable (Int64) -> Void)?, verifying: (@Sendable () -> Void)?
+    received: (@Sendable (Int64) -> Void)?, verifying: (@Sendable () -> Void)?, feed: LayerFeed?
   ) async throws -> BlobInfo {
     // Another pull may have committed it while this one waited for its turn.
     if let info = store.info(desc.digest), info.size == desc.size { return info }
     let staged = try store.stage()
     defer { staged.discard() }
+    feed?.attach(path: staged.path)
     let counter = ByteCounter(total: desc.size) { received?($0) }
     let what = "blob \(desc.digest) of \(session.endpoint.registry)/\(session.repository)"
     let parts = desc.size >= configuration.rangedFetchThreshold ? configuration.rangeParts : 1
     if parts > 1 {
       do {
-        try await downloadParts(session, desc, parts: parts, staged: staged, counter: counter)
+        try await downloadParts(session, desc, parts: parts, staged: staged, counter: counter, feed: feed)
       } catch is RangesUnsupported {
         log("\(session.endpoint.baseURL) ignores Range requests; fetching \(desc.digest) in one stream")
+        feed?.restart()
         try staged.truncate(to: 0)
         counter.reset()
         try await downloadRange(session, desc, from: 0, to: nil, staged: staged, counter: counter)
       }
     } else {
-      try await downloadRange(session, desc, from: 0, to: nil, staged: staged, counter: counter)
+      try await downloadRange(session, desc, from: 0, to: nil, staged: staged, counter: counter, feed: feed)
     }
     verifying?()
     do {
@@ -119,7 +121,8 @@ extension RegistryClient {
 
   /// Fetches `parts` disjoint ranges of the blob at once.
   func downloadParts(
-    _ session: RegistrySession, _ desc: Descriptor, parts: Int, staged: StagedBlob, counter: ByteCounter
+    _ session: RegistrySession, _ desc: Descriptor, parts: Int, staged: StagedBlob, counter: ByteCounter,
+    feed: LayerFeed? = nil
   ) async throws {
     let size = desc.size
     let partSize = (size + Int64(parts) - 1) / Int64(parts)
@@ -129,7 +132,7 @@ extension RegistryClient {
         let s = start
         let e = min(size, start + partSize) - 1
         group.addTask {
-          try await self.downloadRange(session, desc, from: s, to: e, staged: staged, counter: counter)
+          try await self.downloadRange(session, desc, from: s, to: e, staged: staged, counter: counter, feed: feed)
         }
         start += partSize
       }
@@ -138,10 +141,10 @@ extension RegistryClient {
   }
 
   /// Downloads bytes `from...to` (to the end when `to` is nil) into `staged`, resuming with
-  /// a Range request after a dropped connection.
+  /// a Range request after a dropped connection; `feed` learns how far it got.
   func downloadRange(
     _ session: RegistrySession, _ desc: Descriptor, from start: Int64, to end: Int64?,
-    staged: StagedBlob, counter: ByteCounter
+    staged: StagedBlob, counter: ByteCounter, feed: LayerFeed? = nil
   ) async throws {
     let url = session.url("/blobs/\(desc.digest)")
     let what = "blob \(desc.digest)"
@@ -163,6 +166,7 @@ extension RegistryClient {
             // A whole-blob resume the server would not range: start over.
             counter.add(-offset)
             offset = 0
+            feed?.restart()
             try staged.truncate(to: 0)
             throw RegistryError.transferFailed(what: what, attempts: failures, underlying: "restart")
           }
@@ -192,6 +196,7 @@ extension RegistryClient {
           try chunk.withUnsafeReadableBytes { try staged.write($0, at: offset) }
           offset += n
           counter.add(n)
+          feed?.written(from: start, to: offset)
         }
         if offset <= last {
           throw RegistryError.transferFailed(

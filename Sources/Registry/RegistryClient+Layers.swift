@@ -1,7 +1,8 @@
 // The layers of one pull: downloads (`maxConcurrentDownloads` at a time) and, with unpack,
-// each layer applied into its own snapshot as soon as its blob is in (`maxConcurrentUnpacks`
-// at a time, whatever the order), then committed bottom-up. Pull time comes near the
-// slowest of download and decompression rather than their sum.
+// each layer applied into its own snapshot (`maxConcurrentUnpacks` at a time, whatever the
+// order), then committed bottom-up. A download that starts while an unpack slot is free is
+// unpacked as it arrives (LayerFeed); the others once their blob is in. Pull time comes
+// near the slowest of download and decompression rather than their sum.
 import ContentStore
 import Images
 import OCI
@@ -10,6 +11,8 @@ extension RegistryClient {
   enum LayerWork: Sendable {
     case downloaded(Digest)
     case applied(Int, DetachedLayer?)
+    /// Downloaded and unpacked as it arrived.
+    case streamed(Digest, Int, DetachedLayer?)
     case committed(Int)
   }
 
@@ -50,6 +53,19 @@ extension RegistryClient {
           guard nextDownload < missing.count else { return }
           let layer = missing[nextDownload]
           nextDownload += 1
+          if unpack, applying < configuration.maxConcurrentUnpacks,
+            let index = layers.firstIndex(where: { $0.digest == layer.digest }),
+            let feed = LayerFeed.make(size: layer.size, log: { self.log($0) })
+          {
+            applying += 1
+            group.addTask {
+              let detached = try await self.fetchAndApply(
+                layer, index: index, feed: feed, layers: layers, diffIDs: diffIDs, session: session, store: store,
+                progress: progress)
+              return .streamed(layer.digest, index, detached)
+            }
+            return
+          }
           group.addTask {
             let id = layer.digest.shortHex
             try await self.fetchBlob(
@@ -110,6 +126,13 @@ extension RegistryClient {
             case .applied(let index, let detached):
               applying -= 1
               applied[index] = .some(detached)
+            case .streamed(let digest, let index, let detached):
+              ready.insert(digest)
+              applying -= 1
+              applied[index] = .some(detached)
+              // The same blob further up the image: applied from the store.
+              if unpack { toApply += layers.indices.filter { layers[$0].digest == digest && $0 != index } }
+              startDownload()
             case .committed(let index):
               committing = false
               applied[index] = nil
@@ -123,7 +146,11 @@ extension RegistryClient {
           group.cancelAll()
           while !group.isEmpty {
             do {
-              if case .applied(let index, let detached)? = try await group.next() { applied[index] = .some(detached) }
+              switch try await group.next() {
+              case .applied(let index, let detached)?, .streamed(_, let index, let detached)?:
+                applied[index] = .some(detached)
+              default: break
+              }
             } catch {
               continue  // the first error is the one reported
             }
@@ -137,5 +164,54 @@ extension RegistryClient {
       throw error
     }
     return !missing.isEmpty
+  }
+
+  /// Downloads one layer while it is applied from the bytes as they arrive. When that apply
+  /// fails but the blob verified (the stream broke: a download that started over), the
+  /// layer is applied again from the store. nil when the layer was unpacked already.
+  func fetchAndApply(
+    _ layer: Descriptor, index: Int, feed: LayerFeed, layers: [Descriptor], diffIDs: [Digest],
+    session: RegistrySession, store: ImageStore, progress: @escaping ProgressHandler
+  ) async throws -> DetachedLayer? {
+    let id = layer.digest.shortHex
+    async let streamed = applyResult {
+      defer { feed.closeReader() }
+      return try store.applyDetached(index, layers: layers, diffIDs: diffIDs, stream: feed.readFD)
+    }
+    do {
+      try await fetchBlob(
+        session, layer, into: store.content,
+        received: { n in
+          progress(ProgressEvent(id: id, status: ProgressEvent.downloading, current: n, total: layer.size))
+        },
+        verifying: { progress(ProgressEvent(id: id, status: ProgressEvent.verifyingChecksum)) }, feed: feed)
+    } catch {
+      feed.abort()
+      if case .success(let detached?) = await streamed { store.discardDetached(detached) }
+      throw error
+    }
+    let content = store.content
+    feed.finish(openStored: { (try? content.openFD(layer.digest)) ?? -1 })  // -1: the feed breaks, the apply below runs
+    progress(ProgressEvent(id: id, status: ProgressEvent.downloadComplete))
+    var detached: DetachedLayer?
+    switch await streamed {
+    case .success(let d): detached = d
+    case .failure(let error):
+      log("unpacking \(layer.digest) as it arrived failed (\(error)); unpacking the verified blob")
+      detached = try await blocking { try store.applyDetached(index, layers: layers, diffIDs: diffIDs) }
+    }
+    if detached != nil {
+      progress(ProgressEvent(id: id, status: ProgressEvent.extracting, current: layer.size, total: layer.size))
+    }
+    return detached
+  }
+
+  /// Runs blocking work off the cooperative pool, its error kept as a value.
+  func applyResult<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async -> Result<T, any Error> {
+    do {
+      return .success(try await blocking(body))
+    } catch {
+      return .failure(error)
+    }
   }
 }

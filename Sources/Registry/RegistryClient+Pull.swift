@@ -73,12 +73,7 @@ extension RegistryClient {
   public func resolve(reference: ImageReference, auth: RegistryCredentials? = nil) async throws
     -> FetchedManifest
   {
-    let creds = try resolveCredentials(auth, registry: reference.domain)
-    guard let endpoint = try await reachableEndpoints(for: reference.domain).first else {
-      throw RegistryError.unreachable(registry: reference.domain, underlying: "")
-    }
-    let session = RegistrySession(
-      client: self, endpoint: endpoint, repository: reference.path, credentials: creds, actions: ["pull"])
+    let session = try await pullSession(reference, auth: auth)
     return try await fetchManifest(
       session, reference: reference.digest?.description ?? reference.tag ?? ImageReference.defaultTag)
   }

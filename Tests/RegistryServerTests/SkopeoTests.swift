@@ -73,4 +73,66 @@ func layoutManifestDigest(_ layout: String) throws -> String {
       }
     }
   }
+
+  /// The `berth` CLI beside berth-registry (both in the build products directory).
+  static var berth: String? {
+    guard let registry = RegistryBinary.path else { return nil }
+    let candidate = URL(fileURLWithPath: registry).deletingLastPathComponent().appendingPathComponent("berth").path
+    return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+  }
+
+  @Test(.enabled(if: Tools.haveImageTools && SkopeoTests.berth != nil, "needs skopeo, umoci, busybox-static, berth"))
+  func berthRegistryServeRunsTheServerWithItsFlags() async throws {
+    try await withTemporaryDirectory { dir in
+      try await makeBusyboxLayout(dir + "/src", tag: "base", scratch: dir + "/bundle")
+      let sourceDigest = try layoutManifestDigest(dir + "/src")
+      let berth = try #require(Self.berth)
+      let server = Process()
+      server.executableURL = URL(fileURLWithPath: berth)
+      server.arguments = ["registry", "serve", "127.0.0.1:0", "--root", dir + "/root", "--disable-delete"]
+      let out = Pipe()
+      server.standardOutput = out
+      server.standardError = FileHandle.nullDevice
+      try server.run()
+      defer {
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+      }
+      // berth execs berth-registry: the same pid says "listening on 127.0.0.1:PORT".
+      var line = Data()
+      while !line.contains(0x0a) {
+        let chunk = out.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        line.append(chunk)
+      }
+      let text = String(decoding: line, as: UTF8.self)
+      let port = try #require(Int(text.split(separator: "\n").first?.split(separator: ":").last ?? ""), "\(text)")
+      let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(server.processIdentifier)/exe")
+      #expect(exe.hasSuffix("/berth-registry"))
+
+      let skopeo = try #require(which("skopeo"))
+      let ref = "docker://127.0.0.1:\(port)/serve/busybox:1"
+      try await runTool(skopeo, ["--insecure-policy", "copy", "--dest-tls-verify=false", "oci:\(dir)/src:base", ref])
+      let inspect = try await runTool(skopeo, ["inspect", "--tls-verify=false", ref])
+      #expect(inspect.contains(sourceDigest), "\(inspect)")
+      // --root went through: the repository is there.
+      #expect(FileManager.default.fileExists(atPath: dir + "/root/repositories/serve/busybox/_manifests"))
+      // --disable-delete went through too.
+      let status = try await runTool(
+        try #require(which("curl")),
+        [
+          "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "DELETE",
+          "http://127.0.0.1:\(port)/v2/serve/busybox/manifests/\(sourceDigest)",
+        ])
+      #expect(status == "405", "DELETE with --disable-delete: \(status)")
+    }
+  }
+
+  @Test(.enabled(if: SkopeoTests.berth != nil, "needs the built berth"))
+  func berthRegistryRefusesAnUnknownVerb() async throws {
+    let berth = try #require(Self.berth)
+    await #expect(throws: (any Error).self) { try await runTool(berth, ["registry", "nonsense"]) }
+    let help = try await runTool(berth, ["registry", "--help"])
+    #expect(help.contains("serve") && help.contains("gc"))
+  }
 }

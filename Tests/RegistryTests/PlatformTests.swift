@@ -77,4 +77,31 @@ struct PlatformTests {
       }
     }
   }
+
+  /// `GET /distribution/{name}/json`: an index lists its platforms; a single manifest has
+  /// the one its config names (dockerd reads it from there too).
+  @Test func inspectListsThePlatformsOfAnIndexAndOfASingleManifest() async throws {
+    try await withTempDir { dir in
+      try await withRegistry(dir + "/reg") { reg in
+        let b = try OCILayoutBuilder(dir: dir + "/layout")
+        let arm = try b.addImage(
+          [try b.addLayer(["x": Data("arm".utf8)])], platform: Platform(architecture: "arm", os: "linux", variant: "v7")
+        )
+        let amd = try b.addImage([try b.addLayer(["x": Data("amd".utf8)])])
+        try b.tag(arm, "single")
+        try b.tag(try b.addIndex([amd, arm]), "multi")
+        try b.copy("single", to: "\(reg.host)/i/app:single")
+        try b.copy("multi", to: "\(reg.host)/i/app:multi")
+        try await withClient { c in
+          let single = try await c.inspect(reference: try ImageReference(parsing: "\(reg.host)/i/app:single"))
+          #expect(single.manifest.descriptor.digest == arm.digest)
+          #expect(MediaType.isManifest(single.manifest.descriptor.mediaType))
+          #expect(single.platforms.map { "\($0.os)/\($0.architecture)/\($0.variant ?? "")" } == ["linux/arm/v7"])
+          let multi = try await c.inspect(reference: try ImageReference(parsing: "\(reg.host)/i/app:multi"))
+          #expect(MediaType.isIndex(multi.manifest.descriptor.mediaType))
+          #expect(multi.platforms.map(\.architecture) == ["amd64", "arm"])
+        }
+      }
+    }
+  }
 }

@@ -14,6 +14,7 @@ public struct DistributionArea: DistributionBackend, EngineArea {
 
   init(context: EngineContext) {
     self.context = context
+    InterruptedPulls.removeLeftovers(context.images)
     holder = RegistryClientHolder(
       RegistryClientConfiguration(
         transport: context.config.registryTransport, userAgent: "berth/\(BerthVersion.version)",
@@ -102,19 +103,14 @@ public struct DistributionArea: DistributionBackend, EngineArea {
   public func distributionInspect(name: String, registryAuth: String?) async throws -> DistributionInspect {
     let reference = try Self.reference(name, tag: nil)
     do {
-      let fetched = try await client.resolve(reference: reference, auth: try Self.credentials(registryAuth))
-      var platforms: [DistributionInspect.PlatformInfo] = []
-      if MediaType.isIndex(fetched.descriptor.mediaType) {
-        let index = try JSONDecoder().decode(ImageIndex.self, from: Data(fetched.bytes))
-        platforms = index.manifests.compactMap { $0.platform }.map {
-          DistributionInspect.PlatformInfo(architecture: $0.architecture, os: $0.os, variant: $0.variant)
-        }
-      }
+      let info = try await client.inspect(reference: reference, auth: try Self.credentials(registryAuth))
+      let descriptor = info.manifest.descriptor
       return DistributionInspect(
         descriptor: DistributionInspect.DescriptorInfo(
-          mediaType: fetched.descriptor.mediaType, digest: fetched.descriptor.digest.description,
-          size: fetched.descriptor.size),
-        platforms: platforms)
+          mediaType: descriptor.mediaType, digest: descriptor.digest.description, size: descriptor.size),
+        platforms: info.platforms.map {
+          DistributionInspect.PlatformInfo(architecture: $0.architecture, os: $0.os, variant: $0.variant)
+        })
     } catch {
       throw Self.engineError(error)
     }
