@@ -16,7 +16,7 @@
 # is made here from Debian's nginx-light binary and the libraries it links (nothing is
 # pulled); busybox from scripts/make-busybox-rootfs.sh.
 #
-# Environment: ROUNDS (default 3) interleaved rounds of scenario 1 and 3; RUNS (default 8)
+# Environment: SCENARIOS (default "1 2 3": which of the above to run); ROUNDS (default 3) interleaved rounds of scenario 1 and 3; RUNS (default 8)
 # runs per command per hyperfine round in scenario 2 (ROUNDS rounds); BERTH_BIN/SKIP_BUILD
 # as bench/lib/engines.sh.
 set -euo pipefail
@@ -24,6 +24,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 rounds=${ROUNDS:-3}
+scenarios=${SCENARIOS:-1 2 3}
+wanted() { case " $scenarios " in *" $1 "*) return 0 ;; esac; return 1; }
 runs=${RUNS:-8}
 command -v swift >/dev/null || export PATH=/opt/swift/usr/bin:$PATH
 
@@ -125,8 +127,12 @@ wait_http() { # netns-runner url
   die "$2 did not answer"
 }
 
+ratio() { echo "scale=3; $1 / $2" | bc -l; }
+echo "network-ab.sh: $rounds interleaved rounds (medians)"
+
 # ---------------------------------------------------------------------------
 # 1. req/s through 127.0.0.1.
+if wanted 1; then
 nginx_cmd=(/usr/sbin/nginx -c /etc/nginx/nginx.conf)
 b run -d --name web -p 127.0.0.1:18080:80 bench-nginx "${nginx_cmd[@]}" >/dev/null
 d run -d --name web -p 127.0.0.1:18080:80 bench-nginx "${nginx_cmd[@]}" >/dev/null
@@ -148,16 +154,16 @@ rd=$(median <"$work/rps-docker")
 rx=$(median <"$work/rps-direct")
 b rm -f web >/dev/null
 d rm -f web >/dev/null
-ratio() { echo "scale=3; $1 / $2" | bc -l; }
-echo "network-ab.sh: $rounds interleaved rounds (medians)"
 echo "1. wrk -t2 -c32 -d5s to nginx (req/s)"
 echo "   berth  127.0.0.1 published   $rb"
 echo "   docker 127.0.0.1 published   $rd   (userland proxy)"
 echo "   direct to the container's IP $rx"
 echo "   berth/docker $(ratio "$rb" "$rd")   berth/direct $(ratio "$rb" "$rx")"
+fi
 
 # ---------------------------------------------------------------------------
 # 2. run --rm: bridged vs none.
+if wanted 2; then
 echo "run --rm: $rounds hyperfine rounds ..." >&2
 for r in $(seq "$rounds"); do
   hyperfine -N --runs "$runs" --warmup 1 --export-json "$work/run-$r.json" \
@@ -177,9 +183,11 @@ echo "2. run --rm busybox true (s)"
 echo "   berth  bridge $b_bridge   none $b_none   bridge/none $(ratio "$b_bridge" "$b_none")"
 echo "   docker bridge $d_bridge   none $d_none   bridge/none $(ratio "$d_bridge" "$d_none")"
 echo "   berth/docker (bridge) $(ratio "$b_bridge" "$d_bridge")"
+fi
 
 # ---------------------------------------------------------------------------
 # 3. 1000 published ports, until the last one answers.
+if wanted 3; then
 thousand() { # engine-fn netns-runner: seconds from `run -d` to port 20999 answering
   local t0 t1
   t0=$(date +%s.%N)
@@ -204,3 +212,4 @@ pd=$(median <"$work/ports-docker")
 
 echo "3. run -d -p 20000-20999:20000-20999 until port 20999 answers (s)"
 echo "   berth $pb   docker $pd   berth/docker $(ratio "$pb" "$pd")"
+fi
