@@ -104,7 +104,7 @@ let package = Package(
       name: "Daemon",
       dependencies: [
         "EngineAPI", "Images", "OCI", "Shim", "LinuxOS", "Seccomp", "Cgroups", "Runtime", "CBerth", "Registry",
-        "BerthNetwork", "JSONCoding",
+        "BerthNetwork", "JSONCoding", "Dockerfile", "Archive", "ContentStore",
         .product(name: "Logging", package: "swift-log"),
       ]),
     .executableTarget(name: "berthd", dependencies: ["Daemon", "DaemonHTTP"]),

@@ -12,17 +12,23 @@ import CArchive
 public enum TreeArchive {
   /// Writes `name` in the directory `dirFD` (`"."`: that directory itself) as entries named
   /// `entryName` and, for a directory, `entryName/…` below it. The caller closes `tar`.
-  public static func write(at dirFD: Int32, _ name: String, as entryName: String, to tar: TarWriter) throws {
+  /// `adjust` rewrites each entry's metadata (a build's COPY sets owners and modes).
+  public static func write(
+    at dirFD: Int32, _ name: String, as entryName: String, to tar: TarWriter,
+    adjust: ((inout TarWriter.Metadata, _ isDirectory: Bool) -> Void)? = nil
+  ) throws {
     var links: [String: String] = [:]
-    try entry(dirFD, name, rel: entryName, tar: tar, links: &links)
+    try entry(dirFD, name, rel: entryName, tar: tar, links: &links, adjust: adjust)
   }
 
   private static func entry(
-    _ dirFD: Int32, _ name: String, rel: String, tar: TarWriter, links: inout [String: String]
+    _ dirFD: Int32, _ name: String, rel: String, tar: TarWriter, links: inout [String: String],
+    adjust: ((inout TarWriter.Metadata, Bool) -> Void)?
   ) throws {
     guard let st = Sys.fstatat(dirFD, name) else { throw Sys.fail("lstat", rel) }
     var meta = TarWriter.Metadata(
       mode: st.st_mode & 0o7777, uid: Int64(st.st_uid), gid: Int64(st.st_gid), mtime: st.st_mtim)
+    adjust?(&meta, st.st_mode & Sys.S_IFMT == Sys.S_IFDIR)
     let type = st.st_mode & Sys.S_IFMT
     switch type {
     case Sys.S_IFDIR:
@@ -33,7 +39,7 @@ public enum TreeArchive {
       try tar.addDirectory(rel, metadata: meta)
       let prefix = rel == "/" ? "/" : rel + "/"
       for child in try names(fd, path: rel) {
-        try entry(fd, child, rel: prefix + child, tar: tar, links: &links)
+        try entry(fd, child, rel: prefix + child, tar: tar, links: &links, adjust: adjust)
       }
     case Sys.S_IFREG:
       if st.st_nlink > 1 {
@@ -99,7 +105,8 @@ public enum TreeArchive {
     }
   }
 
-  private static func names(_ dirFD: Int32, path: String) throws -> [String] {
+  /// The names in the directory `dirFD`, sorted (`.` and `..` left out).
+  public static func names(_ dirFD: Int32, path: String) throws -> [String] {
     let d = Sys.retry { openat(dirFD, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
     guard d >= 0 else { throw Sys.fail("open", path) }
     guard let dir = fdopendir(d) else {

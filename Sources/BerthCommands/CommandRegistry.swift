@@ -1,8 +1,9 @@
 /// Every command, by the names docker gives them.
 enum CommandRegistry {
   static let topLevel: [String: Command] = [
-    "attach": AttachCommand.command, "commit": CommitCommand.command, "cp": CopyCommand.command,
-    "create": CreateCommand.command, "diff": DiffCommand.command, "events": EventsCommand.command,
+    "attach": AttachCommand.command, "build": BuildCommand.command, "commit": CommitCommand.command,
+    "cp": CopyCommand.command, "create": CreateCommand.command, "diff": DiffCommand.command,
+    "events": EventsCommand.command,
     "exec": ExecCommand.command, "export": ExportCommand.command, "history": HistoryCommand.command,
     "images": ImagesCommand.command, "import": ImportCommand.command, "info": InfoCommand.command,
     "inspect": InspectCommand.command, "kill": KillCommand.command, "load": LoadCommand.command,
@@ -36,7 +37,7 @@ enum CommandRegistry {
     "image": CommandGroup(
       summary: "Manage images",
       commands: [
-        "history": HistoryCommand.command, "import": ImportCommand.command,
+        "build": BuildCommand.command, "history": HistoryCommand.command, "import": ImportCommand.command,
         "inspect": InspectCommand.typed(
           "image inspect", "image", summary: "Display detailed information on one or more images"),
         "load": LoadCommand.command, "ls": ImagesCommand.command, "list": ImagesCommand.command,
@@ -66,7 +67,8 @@ enum CommandRegistry {
         "list": ContextCommands.list, "rm": ContextCommands.remove, "remove": ContextCommands.remove,
         "show": ContextCommands.show, "update": ContextCommands.update, "use": ContextCommands.use,
       ]),
-    "builder": CommandGroup(summary: "Manage builds", commands: ["prune": SystemCommands.builderPrune]),
+    "builder": CommandGroup(
+      summary: "Manage builds", commands: ["build": BuildCommand.command, "prune": SystemCommands.builderPrune]),
     // Dispatched by BerthCLI to berth-registry (RegistryServerCommand); listed here for the help.
     "registry": CommandGroup(summary: "Run Berth's registry server", commands: [:]),
     "system": CommandGroup(

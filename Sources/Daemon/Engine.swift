@@ -75,6 +75,8 @@ public struct EngineConfig: Sendable {
 ///   in-flight downloads); what it pulls goes into the image area's store.
 /// - `NetworkArea`: networks and the kernel side of containers' endpoints (the container
 ///   area asks it at start and exit, and serves connect/disconnect).
+/// - `BuildArea`: Dockerfile builds; their steps are the container area's containers and
+///   the image store's intermediate images, and it keeps the build cache's index.
 public final class Engine: Sendable {
   public let context: EngineContext
   public let containers: ContainerArea
@@ -84,6 +86,7 @@ public final class Engine: Sendable {
   public let system: SystemArea
   public let distribution: DistributionArea
   public let network: NetworkArea
+  public let builds: BuildArea
 
   public init(config: EngineConfig) throws {
     context = try EngineContext(config: config)
@@ -93,13 +96,14 @@ public final class Engine: Sendable {
     distribution = DistributionArea(context: context)
     network = try NetworkArea(context: context)
     containers = ContainerArea(context: context, volumes: volumes, exec: exec, network: network)
+    builds = try BuildArea(context: context, containers: containers)
     system = SystemArea(context: context, containerArea: containers, imageArea: images, volumeArea: volumes)
   }
 
   public var backends: EngineBackends {
     EngineBackends(
       system: system, containers: containers, exec: exec, images: images, distribution: distribution, volumes: volumes,
-      networks: NetworkAPI(networks: network, containers: containers))
+      networks: NetworkAPI(networks: network, containers: containers), builds: builds)
   }
 
   /// Live restore: reconciles the records with the shims and the runtime, then restarts

@@ -1,7 +1,7 @@
 /// Go's `path.Clean`: the shortest equivalent slash path (`.` and `..` resolved, repeated
 /// and trailing slashes removed; `""` becomes `.`).
-enum PathClean {
-  static func clean(_ path: String) -> String {
+public enum PathClean {
+  public static func clean(_ path: String) -> String {
     if path.isEmpty { return "." }
     let rooted = path.hasPrefix("/")
     var parts: [Substring] = []

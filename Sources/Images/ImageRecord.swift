@@ -13,6 +13,9 @@ public struct ImageRecord: Codable, Sendable, Hashable {
   public var updated: String
   /// "name@sha256:…" of the manifest (or index) this name was pulled as; nil when not pulled.
   public var repoDigests: [String]? = nil
+  /// An untagged image a build made for one of its steps (the build cache): found by ID,
+  /// kept by garbage collection, but not listed (as dockerd hides intermediate images).
+  public var intermediate: Bool? = nil
 
   public var isDangling: Bool { name.hasPrefix(ImageRecord.danglingPrefix) }
   static let danglingPrefix = "<none>@"

@@ -33,7 +33,7 @@ extension ImageStore {
   public func commit(
     upperDirectory: String, parent: Image?, config: ImageConfig.Config? = nil,
     comment: String? = nil,
-    author: String? = nil, createdBy: String? = nil, reference: ImageReference? = nil
+    author: String? = nil, createdBy: String? = nil, reference: ImageReference? = nil, intermediate: Bool = false
   ) throws -> Image {
     let (layer, diffID) = try ingestDiff(upperDirectory: upperDirectory)
     let now = Timestamp.now()
@@ -50,6 +50,6 @@ extension ImageStore {
         ImageConfig.History(created: now, createdBy: createdBy, author: author, comment: comment)
       ]
     return try storeImage(
-      config: cfg, layers: (parent?.manifest.layers ?? []) + [layer], reference: reference)
+      config: cfg, layers: (parent?.manifest.layers ?? []) + [layer], reference: reference, intermediate: intermediate)
   }
 }

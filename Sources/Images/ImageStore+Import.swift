@@ -52,9 +52,10 @@ extension ImageStore {
   }
 
   /// Writes config and manifest blobs for `layers` (already in the store) and names the result.
-  public func storeImage(config: ImageConfig, layers: [Descriptor], reference: ImageReference?)
-    throws -> Image
-  {
+  /// `intermediate`: an untagged build step, kept but not listed (see ImageRecord).
+  public func storeImage(
+    config: ImageConfig, layers: [Descriptor], reference: ImageReference?, intermediate: Bool = false
+  ) throws -> Image {
     let enc = JSONEncoder()
     enc.outputFormatting = [.sortedKeys]
     let configBlob = try content.put(Array(try enc.encode(config)))
@@ -70,7 +71,7 @@ extension ImageStore {
         db.images[reference.description] = ImageRecord(
           name: reference.description, target: target, updated: Timestamp.now())
       } else {
-        setDangling(target, in: &db)
+        setDangling(target, in: &db, intermediate: intermediate)
       }
     }
     let record = database.withLock { db in

@@ -46,11 +46,31 @@ public final class ImageStore: Sendable {
   }
 
   /// Records an untagged image (e.g. loaded without a name).
-  func setDangling(_ target: Descriptor, in db: inout ImageDatabase) {
+  /// An image that is already listed stays listed when a build step makes it again.
+  func setDangling(_ target: Descriptor, in db: inout ImageDatabase, intermediate: Bool = false) {
     let named = db.images.values.contains { !$0.isDangling && $0.target.digest == target.digest }
     guard !named else { return }
     let key = ImageRecord.danglingPrefix + target.digest.description
-    db.images[key] = ImageRecord(name: key, target: target, updated: Timestamp.now())
+    if let existing = db.images[key], existing.intermediate != true { return }
+    var record = ImageRecord(name: key, target: target, updated: Timestamp.now())
+    if intermediate { record.intermediate = true }
+    db.images[key] = record
+  }
+
+  /// A build's result without a tag: listed from now on as an untagged image.
+  public func showUntagged(_ image: Image) throws {
+    try update { db in setDangling(image.manifestDescriptor, in: &db) }
+  }
+
+  /// Forgets the build steps' images (not their layers: garbage collection decides); returns
+  /// their IDs.
+  public func removeIntermediates() throws -> [String] {
+    let gone = list().filter { $0.intermediate == true }
+    let ids = gone.compactMap { try? resolve($0).id.description }
+    try update { db in
+      for r in gone { db.images[r.name] = nil }
+    }
+    return ids
   }
 
   /// Applies `change` to the names and writes them atomically.

@@ -197,3 +197,24 @@ extension FakeBackend: NetworkBackend {
     throw EngineError.notImplemented("pruneNetworks")
   }
 }
+
+extension FakeBackend: BuildBackend {
+  /// Answers with the options it was given, so a test sees how the query was read.
+  func build(options: BuildOptions, context: ByteStream) async throws -> AsyncThrowingStream<ProgressMessage, any Error>
+  {
+    var bytes = 0
+    for try await chunk in context { bytes += chunk.count }
+    let summary =
+      "tags=\(options.tags) dockerfile=\(options.dockerfile) target=\(options.target ?? "-") nocache=\(options.noCache) "
+      + "q=\(options.quiet) args=\(options.buildArgs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value ?? "nil")" }) "
+      + "labels=\(options.labels) bytes=\(bytes)"
+    return AsyncThrowingStream { c in
+      c.yield(ProgressMessage(stream: summary))
+      c.finish()
+    }
+  }
+
+  func pruneBuildCache(all: Bool) async throws -> BuildCachePruneResponse {
+    BuildCachePruneResponse(cachesDeleted: [], spaceReclaimed: 0)
+  }
+}

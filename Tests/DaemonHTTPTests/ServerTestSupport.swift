@@ -12,7 +12,7 @@ func withServer(_ body: (String, FakeBackend) async throws -> Void) async throws
   let server = EngineHTTPServer(
     backends: EngineBackends(
       system: backend, containers: backend, exec: backend, images: backend, distribution: backend, volumes: backend,
-      networks: backend))
+      networks: backend, builds: backend))
   try await server.listen(unixSocket: path)
   do {
     try await body(path, backend)

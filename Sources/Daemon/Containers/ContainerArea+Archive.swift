@@ -94,7 +94,7 @@ extension ContainerArea {
   }
 
   /// What to mount for a copy from or to container `ref`.
-  private func archivePlan(_ ref: String, writable: Bool) throws -> ContainerFSView.Plan {
+  func archivePlan(_ ref: String, writable: Bool) throws -> ContainerFSView.Plan {
     let record = try record(ref)
     let id = record.id
     return try ContainerFSView.plan(

@@ -25,6 +25,8 @@ extension ImageArea {
     var out: [ImageSummary] = []
     for g in groups {
       let tags = g.records.compactMap(\.reference).filter { $0.tag != nil }.map(\.familiarString).sorted()
+      // A build step's image: `docker images -a` only (`builder prune` removes them).
+      if g.records.allSatisfy({ $0.intermediate == true }) && (!options.all || f["dangling"] != nil) { continue }
       if let dangling = f["dangling"]?.first {
         let want = dangling == "true" || dangling == "1"
         if want != tags.isEmpty { continue }
@@ -168,6 +170,8 @@ extension ImageArea {
       for g in groups where !used.contains(g.image.id.description) {
         let tagged = g.records.contains { !$0.isDangling }
         if danglingOnly && tagged { continue }
+        // The build cache: `builder prune` is its prune.
+        if g.records.allSatisfy({ $0.intermediate == true }) { continue }
         let id = g.image.id.description
         let size = await unpackedSize(g.image)
         let removed = try await BlockingPool.shared.run { try store.remove(id, force: true) }

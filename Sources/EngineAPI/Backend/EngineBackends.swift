@@ -32,10 +32,12 @@ public struct EngineBackends: Sendable {
   public var distribution: any DistributionBackend
   public var volumes: any VolumeBackend
   public var networks: any NetworkBackend
+  public var builds: any BuildBackend
 
   public init(
     system: any SystemBackend, containers: any ContainerBackend, exec: any ExecBackend, images: any ImageBackend,
-    distribution: any DistributionBackend, volumes: any VolumeBackend, networks: any NetworkBackend
+    distribution: any DistributionBackend, volumes: any VolumeBackend, networks: any NetworkBackend,
+    builds: any BuildBackend
   ) {
     self.system = system
     self.containers = containers
@@ -44,5 +46,6 @@ public struct EngineBackends: Sendable {
     self.distribution = distribution
     self.volumes = volumes
     self.networks = networks
+    self.builds = builds
   }
 }

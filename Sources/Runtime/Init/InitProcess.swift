@@ -148,9 +148,10 @@ public enum InitProcess {
     guard let arguments = process.args, let program = arguments.first else {
       throw RuntimeError("args must not be empty")
     }
+    // In the working directory first: a relative program (`CMD ["./app"]`) is found there, as runc finds it.
+    try WorkingDirectory.enter(process.cwd)
     let executable = try ExecutableLookup.find(program, environment: environment)
     try closeInheritedFDs(keepingThrough: 2 + Int32(config.preservedFDs), config: config)
-    try WorkingDirectory.enter(process.cwd)
 
     let seccomp = try config.seccompProgram ?? config.spec.linux?.seccomp.map { try SeccompLoader.build($0) }
     let noNewPrivileges = process.noNewPrivileges == true

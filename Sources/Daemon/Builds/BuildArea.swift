@@ -1,0 +1,60 @@
+// The build area: POST /build runs a Dockerfile the way dockerd's classic builder does —
+// each step a container (RUN) or a copy into one (COPY, ADD, WORKDIR) committed as an
+// image, or a config-only image (ENV, CMD …) — with a cache of steps kept as intermediate
+// images (see BuildCache).
+import EngineAPI
+import Images
+import LinuxOS
+
+public final class BuildArea: EngineArea {
+  public let context: EngineContext
+  let containerArea: ContainerArea
+  let cache: BuildCache
+
+  init(context: EngineContext, containers: ContainerArea) throws {
+    self.context = context
+    self.containerArea = containers
+    cache = try BuildCache(path: context.config.dataRoot + "/builder/cache.json")
+  }
+
+  /// Where build contexts are unpacked for the time of a build.
+  var contextsRoot: String { config.dataRoot + "/builder/contexts" }
+}
+
+extension BuildArea: BuildBackend {
+  public func build(options: BuildOptions, context body: ByteStream) async throws
+    -> AsyncThrowingStream<ProgressMessage, any Error>
+  {
+    // The context is read before the answer starts: a bad tarball is a 400, as dockerd's.
+    let directory = try await BuildContextDirectory.receive(body, under: contextsRoot)
+    let (stream, continuation) = AsyncThrowingStream.makeStream(of: ProgressMessage.self)
+    let run = BuildRun(area: self, options: options, contextDirectory: directory, output: continuation)
+    let task = Task {
+      defer { directory.remove() }
+      do {
+        try await run.execute()
+        continuation.finish()
+      } catch {
+        continuation.finish(throwing: error)
+      }
+    }
+    continuation.onTermination = { reason in
+      if case .cancelled = reason { task.cancel() }
+    }
+    return stream
+  }
+
+  public func pruneBuildCache(all: Bool) async throws -> BuildCachePruneResponse {
+    try await mapErrors {
+      let store = images
+      let cache = cache
+      let ids = try await BlockingPool.shared.run { () throws -> [String] in
+        try cache.removeAll()
+        let ids = try store.removeIntermediates()
+        try store.garbageCollect()
+        return ids
+      }
+      return BuildCachePruneResponse(cachesDeleted: ids, spaceReclaimed: 0)
+    }
+  }
+}

@@ -1,0 +1,267 @@
+// Dockerfile builds (POST /build) through `berth build` and the real docker CLI's classic
+// builder client (DOCKER_BUILDKIT=0) against the built berthd, on busybox made locally.
+// Needs root, busybox, docker and the built binaries (berth-cp too: `berth build` runs there).
+import Foundation
+import Testing
+
+@Suite(.serialized) struct BuildTests {
+  static var missing: String? {
+    TestBerthd.missing ?? (Integration.binary("berth-cp") == nil ? "needs the built berth-cp" : nil)
+  }
+
+  /// A context directory with `files` (path → content) under the daemon's test directory.
+  static func context(_ d: TestBerthd, _ name: String, _ files: [String: String]) throws -> String {
+    let dir = d.dir + "/" + name
+    for (path, content) in files {
+      let full = dir + "/" + path
+      try FileManager.default.createDirectory(
+        atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      try content.write(toFile: full, atomically: false, encoding: .utf8)
+    }
+    return dir
+  }
+
+  static func berth(_ d: TestBerthd, _ args: [String]) throws -> (Int32, String) {
+    guard let berth = Integration.binary("berth") else { throw IntegrationError("berth not built") }
+    return try Integration.run(["/usr/bin/timeout", "120", berth] + args, env: d.environment)
+  }
+
+  static func classicDocker(_ d: TestBerthd, _ args: [String]) throws -> (Int32, String) {
+    var env = d.environment
+    env["DOCKER_BUILDKIT"] = "0"
+    return try Integration.run(["/usr/bin/timeout", "120", TestBerthd.dockerBinary] + args, env: env)
+  }
+
+  static func inspect(_ d: TestBerthd, _ image: String, _ format: String) throws -> String {
+    try d.docker("image", "inspect", "-f", format, image).1.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// The seed's walkthrough (../shared/seeds/how-docker-works-under-the-hood.txt) on a local
+  /// busybox: FROM, WORKDIR, COPY of the server's files, RUN writing index.html, CMD,
+  /// EXPOSE; built by `berth build` and by the docker CLI, run with `-p 8082:8082`, and the
+  /// page fetched. (busybox's httpd stands in for the seed's C server: compiling it needs
+  /// a base image with gcc, made from a debootstrap rootfs.)
+  @Test(.enabled(if: BuildTests.missing == nil && NetworkEngineTests.enabled, "needs root, nft, docker, busybox"))
+  func seedWalkthroughBuildsRunsAndServes() throws {
+    let d = TestBerthd(tag: "build-seed", ownNetwork: true)
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    let ctx = try Self.context(
+      d, "seed",
+      [
+        "Dockerfile": """
+        # Use a local busybox image to base our image on
+        FROM busybox
+        # Set the working directory to be '/home'
+        WORKDIR '/home'
+        # Setup our application on container's file system
+        COPY serve.sh .
+        RUN chmod +x serve.sh \\
+          && echo 'Hello World' >> index.html
+        # Start the web server. This is container's entry point
+        CMD ["./serve.sh", "8082"]
+        # Expose port 8082
+        EXPOSE 8082
+        """,
+        "serve.sh": "#!/bin/sh\nexec httpd -f -p \"$1\" -h /home\n",
+      ])
+    let (rc, out) = try Self.berth(d, ["build", "-t", "web", ctx])
+    #expect(rc == 0, "\(out)\n\(d.logText.suffix(2000))")
+    #expect(out.contains("Step 1/6 : FROM busybox") && out.contains("Step 6/6 : EXPOSE 8082"), "\(out)")
+    #expect(out.range(of: #"Successfully built [0-9a-f]{12}\n"#, options: .regularExpression) != nil, "\(out)")
+    #expect(out.contains("Successfully tagged web:latest"), "\(out)")
+    #expect(
+      try Self.inspect(d, "web", "{{json .Config.Cmd}} {{.Config.WorkingDir}} {{json .Config.ExposedPorts}}")
+        == #"["./serve.sh","8082"] /home {"8082/tcp":{}}"#)
+    // One history entry per step after FROM, each with its instruction.
+    let history = try d.docker("history", "--no-trunc", "--format", "{{.CreatedBy}}", "web").1
+    for step in [
+      "WORKDIR /home", "COPY serve.sh /home", "RUN /bin/sh -c chmod +x serve.sh", "CMD [\"./serve.sh\"",
+      "EXPOSE 8082/tcp",
+    ] {
+      #expect(history.contains(step), "\(step) in \(history)")
+    }
+
+    let (drc, dout) = try Self.classicDocker(d, ["build", "-t", "web-docker", ctx])
+    #expect(drc == 0, "\(dout)")
+    #expect(dout.contains("Successfully tagged web-docker:latest"), "\(dout)")
+    // The docker CLI's build of the same context hits the cache of berth's: the same image.
+    #expect(try Self.inspect(d, "web-docker", "{{.Id}}") == (try Self.inspect(d, "web", "{{.Id}}")))
+
+    let (r1, o1) = try d.docker("run", "-d", "--name", "web", "-p", "8082:8082", "web")
+    #expect(r1 == 0, "\(o1)")
+    #expect(try NetworkEngineTests.fetch(d, "http://127.0.0.1:8082/index.html") == "Hello World\n")
+    _ = try d.docker("rm", "-f", "web")
+    #expect(try NetworkEngineTests.leftovers(d) == [])
+    #expect(d.waitForNoLeftovers().isEmpty, "\(d.leftovers())")
+  }
+
+  /// An unchanged rebuild reuses every step and gives the same image; a changed COPY source
+  /// rebuilds from that step; a changed mode misses; a changed file time alone hits.
+  @Test(.enabled(if: BuildTests.missing == nil, "needs root, docker, busybox and the built binaries"))
+  func cacheReusesStepsAndRebuildsFromAChangedSource() throws {
+    let d = TestBerthd(tag: "build-cache")
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    let ctx = try Self.context(
+      d, "cache",
+      [
+        "Dockerfile": "FROM busybox\nENV A=1\nCOPY first.txt /f/\nRUN cat /f/first.txt > /f/copy\nCOPY second.txt /f/\n"
+          + "RUN ls -l /f > /f/listing\nCMD [\"cat\", \"/f/listing\"]\n",
+        "first.txt": "one\n", "second.txt": "two\n",
+      ])
+    func build() throws -> (String, String) {
+      let (rc, out) = try Self.berth(d, ["build", "-t", "cached", ctx])
+      #expect(rc == 0, "\(out)")
+      return (out, try Self.inspect(d, "cached", "{{.Id}}"))
+    }
+    let (first, id1) = try build()
+    #expect(!first.contains("Using cache"), "\(first)")
+    let (second, id2) = try build()
+    #expect(second.components(separatedBy: "Using cache").count - 1 == 6, "\(second)")
+    #expect(id1 == id2)
+
+    try "TWO\n".write(toFile: ctx + "/second.txt", atomically: false, encoding: .utf8)
+    let (third, id3) = try build()
+    #expect(third.components(separatedBy: "Using cache").count - 1 == 3, "env, first copy and run: \(third)")
+    #expect(id3 != id1)
+
+    // Only the time changes: every step hits.
+    #expect(try Integration.run(["/usr/bin/touch", "-d", "2001-01-01", ctx + "/second.txt"]).0 == 0)
+    let (fourth, id4) = try build()
+    #expect(fourth.components(separatedBy: "Using cache").count - 1 == 6, "\(fourth)")
+    #expect(id4 == id3)
+
+    // chmod +x misses from that COPY on.
+    #expect(try Integration.run(["/bin/chmod", "+x", ctx + "/second.txt"]).0 == 0)
+    let (fifth, _) = try build()
+    #expect(fifth.components(separatedBy: "Using cache").count - 1 == 3, "\(fifth)")
+    #expect(try d.docker("run", "--rm", "cached").1.contains("-rwxr-xr-x"))
+
+    // --no-cache runs every step; `builder prune` empties the cache.
+    let (rc, noCache) = try Self.berth(d, ["build", "--no-cache", "-t", "cached", ctx])
+    #expect(rc == 0 && !noCache.contains("Using cache"), "\(noCache)")
+    let (prc, pruned) = try d.docker("builder", "prune", "-f")
+    #expect(prc == 0, "\(pruned)")
+    let (after, _) = try build()
+    #expect(!after.contains("Using cache"), "\(after)")
+    #expect(d.waitForNoLeftovers().isEmpty, "\(d.leftovers())")
+  }
+
+  /// Multi-stage COPY --from onto scratch, a heredoc, --chown by name, ADD of a local
+  /// archive, .dockerignore with an exception, --target, -q and --iidfile, build args.
+  @Test(.enabled(if: BuildTests.missing == nil, "needs root, docker, busybox and the built binaries"))
+  func stagesSourcesAndOptions() throws {
+    let d = TestBerthd(tag: "build-stages")
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    let ctx = try Self.context(
+      d, "stages",
+      [
+        "Dockerfile": """
+        ARG BASE=busybox
+        FROM $BASE AS build
+        ARG WHO=nobody
+        RUN mkdir /out && echo "built by $WHO" > /out/artifact \\
+          && echo app:x:1234:2345::/:/bin/sh >> /etc/passwd && echo app:x:2345: >> /etc/group
+        COPY --chown=app files/ /files/
+        ADD files.tar /unpacked/
+        COPY . /ctx/
+        FROM scratch
+        COPY --from=build /out/artifact /artifact
+        COPY --from=build /bin/busybox /bin/
+        COPY <<EOT /greeting
+        hello
+        EOT
+        CMD ["/bin/busybox", "cat", "/artifact", "/greeting"]
+        """,
+        "files/a.txt": "a\n", "files/sub/b.txt": "b\n",
+        "debug.log": "x\n", "keep.log": "kept\n", ".dockerignore": "*.log\n!keep.log\n",
+      ])
+    #expect(try Integration.run(["/bin/tar", "-C", ctx + "/files", "-cf", ctx + "/files.tar", "."]).0 == 0)
+
+    let iid = d.dir + "/iid"
+    let (rc, out) = try Self.berth(
+      d, ["build", "-q", "--iidfile", iid, "--build-arg", "WHO=tests", "-t", "multi", ctx])
+    #expect(rc == 0, "\(out)\n\(d.logText.suffix(2000))")
+    let id = try String(contentsOfFile: iid, encoding: .utf8)
+    #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == id && id.hasPrefix("sha256:"), "\(out) vs \(id)")
+    #expect(try d.docker("run", "--rm", "multi").1 == "built by tests\nhello\n")
+    #expect(try Self.inspect(d, "multi", "{{len .RootFS.Layers}}") == "3")
+
+    let (trc, tout) = try Self.berth(d, ["build", "--target", "build", "-t", "stage", ctx])
+    #expect(trc == 0, "\(tout)")
+    let listing = try d.docker(
+      "run", "--rm", "stage", "sh", "-c", "ls -ln /files /files/sub /unpacked | tr -s ' ' | cut -d' ' -f3,4,9; ls /ctx"
+    ).1
+    #expect(listing.contains("1234 2345 a.txt") && listing.contains("1234 2345 sub"), "\(listing)")
+    #expect(listing.contains("0 0 a.txt"), "the archive unpacked: \(listing)")
+    #expect(listing.contains("keep.log") && !listing.contains("debug.log"), "ignore rules: \(listing)")
+    #expect(d.waitForNoLeftovers().isEmpty, "\(d.leftovers())")
+  }
+
+  /// Bad input: each error says what and where, the stream ends with it (or the request
+  /// answers 400), and nothing is left behind.
+  @Test(.enabled(if: BuildTests.missing == nil, "needs root, docker, busybox and the built binaries"))
+  func errorsAreReportedAndLeaveNothing() throws {
+    let d = TestBerthd(tag: "build-errors")
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    let cases: [(String, String)] = [
+      ("FROM busybox\nRUN echo out; exit 3\n", "The command '/bin/sh -c echo out; exit 3' returned a non-zero code: 3"),
+      ("FROM busybox\nCOPY missing.txt /\n", "file not found in build context"),
+      ("FROM busybox\nRUN\n", "Dockerfile:2: RUN requires at least one argument"),
+      ("FROM busybox\nBOGUS x\n", "Dockerfile:2:"),
+      ("FROM busybox\nCOPY a b /x\n", "the destination must be a directory and end with a /"),
+      ("FROM not-here\n", "not-here"),
+    ]
+    for (i, (dockerfile, message)) in cases.enumerated() {
+      let ctx = try Self.context(d, "bad\(i)", ["Dockerfile": dockerfile, "a": "", "b": ""])
+      let (rc, out) = try Self.berth(d, ["build", ctx])
+      #expect(rc != 0 && out.contains(message), "\(dockerfile): \(out)")
+      let (drc, dout) = try Self.classicDocker(d, ["build", ctx])
+      #expect(drc != 0 && dout.contains(message), "docker: \(dockerfile): \(dout)")
+    }
+    let (rc, out) = try Self.berth(d, ["build", d.dir + "/no-such-dir"])
+    #expect(rc != 0 && out.contains("not found"), "\(out)")
+    // Not a tar: a 400 before any build starts.
+    let (crc, code) = try Integration.run([
+      "/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", d.socket, "-X", "POST",
+      "--data-binary", "garbage", "http://berth/build",
+    ])
+    #expect(crc == 0 && code == "400", "\(code)")
+    #expect(try d.docker("ps", "-aq").1.isEmpty, "step containers are removed")
+    #expect(TestBerthd.entries(d.dataRoot + "/builder/contexts").isEmpty, "contexts are removed")
+    #expect(d.waitForNoLeftovers().isEmpty, "\(d.leftovers())")
+  }
+
+  /// The docker SDK's `images.build`, which takes the image ID from `Successfully built`.
+  @Test(.enabled(if: SDKTests.missing == nil, "needs root, busybox, the built binaries and the docker SDK"))
+  func sdkImagesBuild() throws {
+    let d = TestBerthd(tag: "build-sdk")
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    let ctx = try Self.context(
+      d, "sdk", ["Dockerfile": "FROM busybox\nRUN echo from-sdk > /x\nCMD [\"cat\", \"/x\"]\n"])
+    let script = """
+      import docker
+      c = docker.from_env(timeout=120)
+      image, logs = c.images.build(path="\(ctx)", tag="sdk-built:1")
+      print("id", image.id)
+      print("tags", image.tags)
+      print("run", c.containers.run("sdk-built:1", remove=True).decode().strip())
+      """
+    var env = d.environment
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    let (rc, out) = try Integration.run(
+      ["/usr/bin/timeout", "120", SDKTests.python ?? "python3", "-c", script], env: env)
+    #expect(rc == 0, "\(out)\n\(d.logText.suffix(2000))")
+    #expect(out.contains("tags ['sdk-built:1']") && out.contains("run from-sdk"), "\(out)")
+    #expect(out.contains("id " + (try Self.inspect(d, "sdk-built:1", "{{.Id}}"))), "\(out)")
+  }
+}
