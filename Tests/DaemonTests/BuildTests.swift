@@ -36,49 +36,47 @@ import Testing
     try d.docker("image", "inspect", "-f", format, image).1.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
-  /// The seed's walkthrough (../shared/seeds/how-docker-works-under-the-hood.txt) on a local
-  /// busybox: FROM, WORKDIR, COPY of the server's files, RUN writing index.html, CMD,
-  /// EXPOSE; built by `berth build` and by the docker CLI, run with `-p 8082:8082`, and the
-  /// page fetched. (busybox's httpd stands in for the seed's C server: compiling it needs
-  /// a base image with gcc, made from a debootstrap rootfs.)
-  @Test(.enabled(if: BuildTests.missing == nil && NetworkEngineTests.enabled, "needs root, nft, docker, busybox"))
+  /// The base image of the seed's Dockerfile: Debian 12 with gcc, made by
+  /// scripts/make-gcc-rootfs.sh from Debian's mirror (once per machine, cached).
+  static func importGCCBase(_ d: TestBerthd) throws {
+    let rootfs = "/var/cache/berth-gcc-rootfs"
+    let (mrc, mout) = try Integration.run(["/bin/sh", Integration.repoRoot + "/scripts/make-gcc-rootfs.sh", rootfs])
+    guard mrc == 0 else { throw IntegrationError("make-gcc-rootfs.sh: \(mout)") }
+    let tar = d.dir + "/gcc-base.tar"
+    let (trc, tout) = try Integration.run(["/bin/tar", "--numeric-owner", "-C", rootfs, "-cf", tar, "."])
+    guard trc == 0 else { throw IntegrationError("tar: \(tout)") }
+    let (irc, iout) = try d.docker("import", tar, "gcc-base")
+    guard irc == 0 else { throw IntegrationError("import: \(iout)") }
+    try FileManager.default.removeItem(atPath: tar)
+  }
+
+  /// The seed's walkthrough (../shared/seeds/how-docker-works-under-the-hood.txt) with a
+  /// local base image: FROM, WORKDIR, COPY of a small C web server's source, RUN that
+  /// compiles it with gcc and writes index.html, CMD, EXPOSE (bench/build-seed) — built by
+  /// `berth build` and by the docker CLI, run with `-p 8082:8082`, and the page fetched.
+  @Test(
+    .enabled(
+      if: BuildTests.missing == nil && NetworkEngineTests.enabled
+        && FileManager.default.isExecutableFile(atPath: "/usr/sbin/debootstrap"),
+      "needs root, nft, docker, debootstrap and the built binaries"))
   func seedWalkthroughBuildsRunsAndServes() throws {
     let d = TestBerthd(tag: "build-seed", ownNetwork: true)
     defer { d.cleanUp() }
     try d.start()
-    try d.importBusybox()
-    let ctx = try Self.context(
-      d, "seed",
-      [
-        "Dockerfile": """
-        # Use a local busybox image to base our image on
-        FROM busybox
-        # Set the working directory to be '/home'
-        WORKDIR '/home'
-        # Setup our application on container's file system
-        COPY serve.sh .
-        RUN chmod +x serve.sh \\
-          && echo 'Hello World' >> index.html
-        # Start the web server. This is container's entry point
-        CMD ["./serve.sh", "8082"]
-        # Expose port 8082
-        EXPOSE 8082
-        """,
-        "serve.sh": "#!/bin/sh\nexec httpd -f -p \"$1\" -h /home\n",
-      ])
+    try Self.importGCCBase(d)
+    let ctx = Integration.repoRoot + "/bench/build-seed"
     let (rc, out) = try Self.berth(d, ["build", "-t", "web", ctx])
     #expect(rc == 0, "\(out)\n\(d.logText.suffix(2000))")
-    #expect(out.contains("Step 1/6 : FROM busybox") && out.contains("Step 6/6 : EXPOSE 8082"), "\(out)")
+    #expect(out.contains("Step 1/6 : FROM gcc-base") && out.contains("Step 6/6 : EXPOSE 8082"), "\(out)")
     #expect(out.range(of: #"Successfully built [0-9a-f]{12}\n"#, options: .regularExpression) != nil, "\(out)")
     #expect(out.contains("Successfully tagged web:latest"), "\(out)")
     #expect(
       try Self.inspect(d, "web", "{{json .Config.Cmd}} {{.Config.WorkingDir}} {{json .Config.ExposedPorts}}")
-        == #"["./serve.sh","8082"] /home {"8082/tcp":{}}"#)
+        == #"["./tiny","8082"] /home {"8082/tcp":{}}"#)
     // One history entry per step after FROM, each with its instruction.
     let history = try d.docker("history", "--no-trunc", "--format", "{{.CreatedBy}}", "web").1
     for step in [
-      "WORKDIR /home", "COPY serve.sh /home", "RUN /bin/sh -c chmod +x serve.sh", "CMD [\"./serve.sh\"",
-      "EXPOSE 8082/tcp",
+      "WORKDIR /home", "COPY tiny.c /home", "RUN /bin/sh -c gcc tiny.c -o tiny", "CMD [\"./tiny\"", "EXPOSE 8082/tcp",
     ] {
       #expect(history.contains(step), "\(step) in \(history)")
     }
@@ -94,6 +92,26 @@ import Testing
     #expect(try NetworkEngineTests.fetch(d, "http://127.0.0.1:8082/index.html") == "Hello World\n")
     _ = try d.docker("rm", "-f", "web")
     #expect(try NetworkEngineTests.leftovers(d) == [])
+    #expect(d.waitForNoLeftovers().isEmpty, "\(d.leftovers())")
+  }
+
+  /// A relative CMD (`["./serve.sh"]`) runs from the working directory, as with runc.
+  @Test(.enabled(if: BuildTests.missing == nil, "needs root, docker, busybox and the built binaries"))
+  func relativeCommandRunsFromTheWorkingDirectory() throws {
+    let d = TestBerthd(tag: "build-relative")
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    let ctx = try Self.context(
+      d, "relative",
+      [
+        "Dockerfile":
+          "FROM busybox\nWORKDIR /home\nCOPY serve.sh .\nRUN chmod +x serve.sh\nCMD [\"./serve.sh\", \"hi\"]\n",
+        "serve.sh": "#!/bin/sh\necho \"$1 from $(pwd)\"\n",
+      ])
+    let (rc, out) = try Self.berth(d, ["build", "-t", "relative", ctx])
+    #expect(rc == 0, "\(out)")
+    #expect(try d.docker("run", "--rm", "relative").1 == "hi from /home\n")
     #expect(d.waitForNoLeftovers().isEmpty, "\(d.leftovers())")
   }
 

@@ -5,13 +5,13 @@
 # shellcheck shell=bash
 src=${BERTH_BIN:-$repo/.build/release}
 if [ -z "${BERTH_BIN:-}" ] && [ -z "${SKIP_BUILD:-}" ]; then
-  echo "building release berthd, berth, berth-shim, berth-runtime ..." >&2
-  for p in berth-runtime berth-shim berthd berth; do
+  echo "building release berthd, berth, berth-cp, berth-shim, berth-runtime ..." >&2
+  for p in berth-runtime berth-shim berthd berth berth-cp; do
     bash "$repo/scripts/build-release.sh" "$p" >&2 ||
       echo "$bench_name: release build of $p failed; using the earlier binary" >&2
   done
 fi
-for b in berthd berth berth-shim berth-runtime; do
+for b in berthd berth berth-cp berth-shim berth-runtime; do
   [ -x "$src/$b" ] || die "$src/$b is not executable"
 done
 
@@ -121,7 +121,7 @@ trap 'exit 130' INT TERM
 
 bin=$work/bin # a private copy: other builds may replace .build/release meanwhile
 mkdir -p "$bin" "$work/cli" "$work/state/runc"
-for b in berthd berth berth-shim berth-runtime; do cp "$src/$b" "$bin/$b"; done
+for b in berthd berth berth-cp berth-shim berth-runtime; do cp "$src/$b" "$bin/$b"; done
 sync
 
 # ---------------------------------------------------------------------------
