@@ -16,6 +16,8 @@
 # The base image `gcc-base` is a debootstrap rootfs with gcc (scripts/make-gcc-rootfs.sh,
 # cached), imported into both engines.
 #
+# Every RUN has no network (--network none): the daemons run without a bridge.
+#
 # Environment: ROUNDS (3), RUNS (3 per command per round), BERTH_BIN, GCC_ROOTFS.
 set -euo pipefail
 
@@ -67,9 +69,9 @@ DOCKERFILE
 # Each builder once, checked: the image runs and serves Hello World (berth's and docker's).
 for who in berth classic buildkit; do
   case $who in
-  berth) cmd="$berth build" ;;
-  classic) cmd="env DOCKER_BUILDKIT=0 $dcli build" ;;
-  buildkit) cmd="env DOCKER_BUILDKIT=1 $dcli build" ;;
+  berth) cmd="$berth build --network none" ;;
+  classic) cmd="env DOCKER_BUILDKIT=0 $dcli build --network none" ;;
+  buildkit) cmd="env DOCKER_BUILDKIT=1 $dcli build --network none" ;;
   esac
   $cmd -q -t "seed-$who" "$seed" >/dev/null 2>"$work/first-$who.log" || die "$who build failed: $(cat "$work/first-$who.log")"
   $cmd -q -t "stages-$who" "$work/stages" >/dev/null 2>>"$work/first-$who.log" || die "$who stages build failed"
@@ -78,15 +80,15 @@ out=$($berth run --rm seed-berth cat /home/index.html)
 [ "$out" = "Hello World" ] || die "berth's image: index.html is '$out'"
 
 declare -A cmds=(
-  [berth-cold]="$berth build -q --no-cache -t seed-berth $seed"
-  [classic-cold]="DOCKER_BUILDKIT=0 $dcli build -q --no-cache -t seed-classic $seed"
-  [buildkit-cold]="DOCKER_BUILDKIT=1 $dcli build -q --no-cache -t seed-buildkit $seed"
-  [berth-cached]="$berth build -q -t seed-berth $seed"
-  [classic-cached]="DOCKER_BUILDKIT=0 $dcli build -q -t seed-classic $seed"
-  [buildkit-cached]="DOCKER_BUILDKIT=1 $dcli build -q -t seed-buildkit $seed"
-  [berth-stages]="$berth build -q --no-cache -t stages-berth $work/stages"
-  [classic-stages]="DOCKER_BUILDKIT=0 $dcli build -q --no-cache -t stages-classic $work/stages"
-  [buildkit-stages]="DOCKER_BUILDKIT=1 $dcli build -q --no-cache -t stages-buildkit $work/stages"
+  [berth-cold]="$berth build --network none -q --no-cache -t seed-berth $seed"
+  [classic-cold]="DOCKER_BUILDKIT=0 $dcli build --network none -q --no-cache -t seed-classic $seed"
+  [buildkit-cold]="DOCKER_BUILDKIT=1 $dcli build --network none -q --no-cache -t seed-buildkit $seed"
+  [berth-cached]="$berth build --network none -q -t seed-berth $seed"
+  [classic-cached]="DOCKER_BUILDKIT=0 $dcli build --network none -q -t seed-classic $seed"
+  [buildkit-cached]="DOCKER_BUILDKIT=1 $dcli build --network none -q -t seed-buildkit $seed"
+  [berth-stages]="$berth build --network none -q --no-cache -t stages-berth $work/stages"
+  [classic-stages]="DOCKER_BUILDKIT=0 $dcli build --network none -q --no-cache -t stages-classic $work/stages"
+  [buildkit-stages]="DOCKER_BUILDKIT=1 $dcli build --network none -q --no-cache -t stages-buildkit $work/stages"
 )
 builders=(berth classic buildkit)
 for kind in cold cached stages; do

@@ -161,8 +161,12 @@ import Testing
     // --no-cache runs every step; `builder prune` empties the cache.
     let (rc, noCache) = try Self.berth(d, ["build", "--no-cache", "-t", "cached", ctx])
     #expect(rc == 0 && !noCache.contains("Using cache"), "\(noCache)")
+    // The steps' images are the build cache `system df` counts, and what `builder prune` removes.
+    let df = try d.docker("system", "df", "--format", "{{.Type}}={{.TotalCount}}").1
+    #expect(df.contains("Build Cache=") && !df.contains("Build Cache=0"), "\(df)")
     let (prc, pruned) = try d.docker("builder", "prune", "-f")
     #expect(prc == 0, "\(pruned)")
+    #expect(try d.docker("system", "df", "--format", "{{.Type}}={{.TotalCount}}").1.contains("Build Cache=0"))
     let (after, _) = try build()
     #expect(!after.contains("Using cache"), "\(after)")
     #expect(d.waitForNoLeftovers().isEmpty, "\(d.leftovers())")

@@ -5,6 +5,7 @@
 import EngineAPI
 import Images
 import LinuxOS
+import OCI
 
 public final class BuildArea: EngineArea {
   public let context: EngineContext
@@ -48,13 +49,20 @@ extension BuildArea: BuildBackend {
     try await mapErrors {
       let store = images
       let cache = cache
-      let ids = try await BlockingPool.shared.run { () throws -> [String] in
+      return try await BlockingPool.shared.run { () throws -> BuildCachePruneResponse in
+        // What the steps' images hold, by blob: after the collection, what is gone was reclaimed.
+        var sizes: [Digest: Int64] = [:]
+        for g in ImageArea.imageGroups(store) where g.records.allSatisfy({ $0.intermediate == true }) {
+          for d in g.image.manifest.layers + [g.image.manifest.config, g.image.manifestDescriptor] {
+            sizes[d.digest] = d.size
+          }
+        }
         try cache.removeAll()
         let ids = try store.removeIntermediates()
         try store.garbageCollect()
-        return ids
+        let reclaimed = sizes.filter { !store.content.contains($0.key) }.values.reduce(0, +)
+        return BuildCachePruneResponse(cachesDeleted: ids, spaceReclaimed: reclaimed)
       }
-      return BuildCachePruneResponse(cachesDeleted: ids, spaceReclaimed: 0)
     }
   }
 }

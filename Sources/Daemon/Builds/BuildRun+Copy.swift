@@ -108,10 +108,11 @@ extension BuildRun {
         "\(keyword) " + (request.chown.map { "--chown=\($0) " } ?? "") + (request.chmod.map { "--chmod=\($0) " } ?? "")
         + (paths + inline.map(\.name)).joined(separator: " ") + " " + destination
       try await cached(&state, description: description, extra: ["sources=" + digest]) { s in
-        try await withStepContainer(s) { id in
+        try await withStepContainer(s, description: description) { id in
           try await copy(
             found, inline: inline, rootFD: opened.fd, request: request, destination: destination,
             multiple: multiple, into: id)
+          return true
         } commit: { upper in
           try images.commit(
             upperDirectory: upper, parent: s.image, config: s.config, author: s.author, createdBy: description,
@@ -125,14 +126,15 @@ extension BuildRun {
     }
   }
 
-  /// WORKDIR: the directory is made (owned by the stage's USER) when the image lacks it.
+  /// WORKDIR: the directory is made (owned by the stage's USER) when the image lacks it;
+  /// else the step changes the config alone.
   func workdirStep(in state: inout StageState, description: String) async throws {
     try await ensureBase(&state)
     let path = state.workingDirectory
     try await cached(&state, description: description) { s in
-      try await withStepContainer(s) { id in
+      try await withStepContainer(s, description: description) { id in
         let containers = area.containerArea
-        if (try? await containers.statContainerPath(id: id, path: path)) != nil { return }
+        if (try? await containers.statContainerPath(id: id, path: path)) != nil { return false }
         let owner = try await resolveOwner(s.config.user, in: id)
         let tar = try ByteStreamBridge.produce { fd in
           let tar = try TarWriter(fd: fd)
@@ -143,6 +145,7 @@ extension BuildRun {
           try tar.close()
         }
         try await containers.extractToContainer(id: id, path: "/", options: ContainerExtractOptions(), body: tar)
+        return true
       } commit: { upper in
         try images.commit(
           upperDirectory: upper, parent: s.image, config: s.config, author: s.author, createdBy: description,
@@ -152,9 +155,11 @@ extension BuildRun {
   }
 
   /// Runs `body` on a new container of the stage's image (never started), then commits its
-  /// writable layer with `commit` and removes it.
+  /// writable layer with `commit` and removes it. A body that changed nothing (false) makes
+  /// a config-only image instead.
   private func withStepContainer(
-    _ s: StageState, _ body: (String) async throws -> Void, commit: @escaping @Sendable (String) throws -> Image
+    _ s: StageState, description: String, _ body: (String) async throws -> Bool,
+    commit: @escaping @Sendable (String) throws -> Image
   ) async throws -> Image {
     guard let parent = s.image else { throw BuildFailure("a filesystem step needs a base image") }
     let containers = area.containerArea
@@ -168,9 +173,17 @@ extension BuildRun {
       name: nil, request: ContainerCreateRequest(config: config, hostConfig: host)
     ).id
     do {
-      try await body(id)
+      let changed = try await body(id)
+      let store = images
       let upper = try await containers.containerLayerDirectories(id).upper
-      let image = try await BlockingPool.shared.run { try commit(upper) }
+      let image = try await BlockingPool.shared.run {
+        guard changed else {
+          return try store.storeImage(
+            config: Self.nextConfig(s, store: store, history: description, emptyLayer: true),
+            layers: s.image?.manifest.layers ?? [], reference: nil, intermediate: true)
+        }
+        return try commit(upper)
+      }
       await removeStepContainer(id)
       return image
     } catch {

@@ -50,15 +50,12 @@ extension BuildRun {
     let containers = area.containerArea
     let exit = try await containers.waitContainer(id: id, condition: .nextExit)
     say(" ---> Running in \(id.prefix(12))\n")
-    try await withTaskCancellationHandler {
+    let code = try await withTaskCancellationHandler {
       try await containers.startContainer(id: id)
-      let logs = try await containers.containerLogs(
-        id: id, options: ContainerLogsOptions(follow: true, stdout: true, stderr: true))
-      for try await chunk in logs.chunks { say(String(decoding: chunk.bytes, as: UTF8.self)) }
+      return try await relayOutput(id, until: exit)
     } onCancel: {
       Task { try? await containers.killContainer(id: id, signal: "KILL") }
     }
-    let code = try await exit.result().statusCode
     guard code == 0 else {
       throw BuildFailure("The command '\(argv.joined(separator: " "))' returned a non-zero code: \(code)")
     }
@@ -68,6 +65,42 @@ extension BuildRun {
         upperDirectory: upper, parent: s.image, config: s.config, author: s.author, createdBy: description,
         intermediate: true)
     }
+  }
+
+  /// Sends the container's output to the client as it comes, until it exits; returns its
+  /// exit code. A following reader polls the log; at the exit it is stopped and the lines
+  /// it had not reached yet are read at once (instead of after its next poll).
+  private func relayOutput(_ id: String, until exit: ContainerWaitHandle) async throws -> Int {
+    let containers = area.containerArea
+    let options = ContainerLogsOptions(stdout: true, stderr: true)
+    var following = options
+    following.follow = true
+    let logs = try await containers.containerLogs(id: id, options: following)
+    let relay = self
+    let follower = Task { () -> Int in
+      var relayed = 0
+      do {
+        for try await chunk in logs.chunks {
+          relay.say(String(decoding: chunk.bytes, as: UTF8.self))
+          relayed += chunk.bytes.count
+        }
+      } catch {
+        DaemonLog.engine.debug("build: reading the output of \(id): \(error)")
+      }
+      return relayed
+    }
+    let code = try await exit.result().statusCode
+    follower.cancel()
+    var skip = await follower.value
+    for try await chunk in try await containers.containerLogs(id: id, options: options).chunks {
+      if skip >= chunk.bytes.count {
+        skip -= chunk.bytes.count
+        continue
+      }
+      say(String(decoding: chunk.bytes.dropFirst(skip), as: UTF8.self))
+      skip = 0
+    }
+    return code
   }
 
   /// Removes a step's container (killing it if it still runs).

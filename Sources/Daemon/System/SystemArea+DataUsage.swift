@@ -1,15 +1,20 @@
 // `docker system df` (GET /system/df): images (size, shared size, containers using them),
 // containers (size of the writable layer, and with the image), volumes (size and the
-// containers using them), no build cache.
+// containers using them), and the build cache: the intermediate images of builds, each
+// with the layer its step added.
 import EngineAPI
 import Images
 import OCI
 
 extension SystemArea {
   public func systemDataUsage() async throws -> SystemDfResponse {
-    var imageList = try await imageArea.listImages(options: ImageListOptions(all: true))
     let store = images
     let groups = try await BlockingPool.shared.run { ImageArea.imageGroups(store) }
+    let intermediates = groups.filter { $0.records.allSatisfy { $0.intermediate == true } }
+    let cacheIDs = Set(intermediates.map { $0.image.id.description })
+    var imageList = try await imageArea.listImages(options: ImageListOptions(all: true)).filter {
+      !cacheIDs.contains($0.id)
+    }
     // Layers used by more than one image are shared.
     var layerUse: [Digest: Int] = [:]
     var layerSize: [Digest: Int64] = [:]
@@ -37,6 +42,17 @@ extension SystemArea {
     return SystemDfResponse(
       layersSize: layerSize.values.reduce(0, +), images: imageList, containers: containerList,
       volumes: try await volumeArea.volumeUsage(),
-      buildCache: [])
+      buildCache: intermediates.map(Self.buildCacheRecord))
+  }
+
+  /// A build step's image as `docker system df -v` shows a cache record.
+  static func buildCacheRecord(_ g: ImageArea.ImageGroup) -> BuildCacheRecord {
+    let history = g.image.config.history ?? []
+    let step = history.last
+    let added = step?.emptyLayer == true ? 0 : (g.image.manifest.layers.last?.size ?? 0)
+    let created = step?.created ?? g.image.config.created ?? ""
+    return BuildCacheRecord(
+      id: g.image.id.encoded, type: "regular", description: step?.createdBy ?? "", size: added, createdAt: created,
+      lastUsedAt: created)
   }
 }
