@@ -133,6 +133,13 @@ public final class ImageStore: Sendable {
     return img
   }
 
+  /// The image whose manifest is `digest`, when a name (or an untagged record) keeps it:
+  /// one record resolved, not every one (a build's cache looks up each step this way).
+  public func image(manifest digest: Digest) throws -> Image? {
+    let record = database.withLock { db in db.images.values.first { $0.target.digest == digest } }
+    return try record.map(resolve)
+  }
+
   /// Manifest and config behind a name, for the store's platform.
   public func resolve(_ record: ImageRecord) throws -> Image {
     let (manifestDesc, manifest) = try resolveManifest(

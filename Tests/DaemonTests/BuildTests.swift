@@ -225,6 +225,39 @@ import Testing
     #expect(d.waitForNoLeftovers().isEmpty, "\(d.leftovers())")
   }
 
+  /// Independent stages run at the same time: one stage's RUN waits for a message that only
+  /// the other's RUN sends (over the loopback of berthd's own network namespace), so built
+  /// one after the other the build could not finish. Each stage's steps still read in order.
+  @Test(.enabled(if: BuildTests.missing == nil && NetworkEngineTests.enabled, "needs root, nft, docker, busybox"))
+  func independentStagesRunAtTheSameTime() throws {
+    let d = TestBerthd(tag: "build-parallel", ownNetwork: true)
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    let ctx = try Self.context(
+      d, "parallel",
+      [
+        "Dockerfile": """
+        FROM busybox AS listener
+        RUN --network=host timeout 20 nc -l -p 23456 > /got && test -s /got
+        FROM busybox AS sender
+        RUN --network=host for i in $(seq 100); do echo hello | nc 127.0.0.1 23456 && exit 0; sleep 0.1; done; exit 1
+        FROM busybox
+        COPY --from=listener /got /got
+        COPY --from=sender /bin/busybox /sender-busybox
+        CMD ["cat", "/got"]
+        """
+      ])
+    let (rc, out) = try Self.berth(d, ["build", "-t", "parallel", ctx])
+    #expect(rc == 0, "\(out)\n\(d.logText.suffix(2000))")
+    #expect(try d.docker("run", "--rm", "parallel").1 == "hello\n")
+    let order = ["Step 1/8", "Step 2/8", "Step 3/8", "Step 4/8", "Step 5/8", "Step 8/8"].map {
+      out.range(of: $0)?.lowerBound
+    }
+    #expect(!order.contains(nil) && order.compactMap { $0 } == order.compactMap { $0 }.sorted(), "\(out)")
+    #expect(d.waitForNoLeftovers().isEmpty, "\(d.leftovers())")
+  }
+
   /// Bad input: each error says what and where, the stream ends with it (or the request
   /// answers 400), and nothing is left behind.
   @Test(.enabled(if: BuildTests.missing == nil, "needs root, docker, busybox and the built binaries"))

@@ -1,5 +1,5 @@
 // The build cache: a step's key (what it starts from and what it does, see
-// BuildRun.cacheKey) → the ID of the image it made. The images themselves are the image
+// BuildRun.cacheKey) → the manifest digest of the image it made. The images themselves are the image
 // store's intermediate images; an entry whose image is gone is a miss.
 import JSONCoding
 import LinuxOS

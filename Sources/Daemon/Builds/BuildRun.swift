@@ -7,6 +7,7 @@ import EngineAPI
 import Images
 import JSONCoding
 import OCI
+import Synchronization
 
 /// A build failure reported to the client as the stream's error (dockerd's wording).
 struct BuildFailure: Error, CustomStringConvertible {
@@ -19,13 +20,31 @@ struct BuildRun: Sendable {
   let options: BuildOptions
   let contextDirectory: BuildContextDirectory
   let output: AsyncThrowingStream<ProgressMessage, any Error>.Continuation
+  /// Where `say` goes: the client's stream, or (a stage built beside another) a buffer
+  /// sent once the stage is done, so each stage's steps read in order.
+  var buffer: MessageBuffer?
 
   var images: ImageStore { area.images }
 
   /// Progress text (nothing in quiet mode).
   func say(_ text: String) {
     guard !options.quiet else { return }
-    output.yield(ProgressMessage(stream: text))
+    if let buffer {
+      buffer.append(text)
+    } else {
+      output.yield(ProgressMessage(stream: text))
+    }
+  }
+
+  /// What every stage of one build shares.
+  struct Plan: Sendable {
+    let dockerfile: Dockerfile
+    let graph: StageGraph
+    let globalArgs: [String: String]
+    let buildArgs: [String: String]
+    /// The number of the first step of each needed stage (`Step n/total`, in file order).
+    let firstStep: [Int: Int]
+    let total: Int
   }
 
   func execute() async throws {
@@ -43,37 +62,40 @@ struct BuildRun: Sendable {
     let globalArgs = try dockerfile.globalScope(buildArgs: buildArgs, predefined: predefinedArgs)
     let graph = try StageGraph(dockerfile, globalArgs: globalArgs, fileName: options.dockerfile)
     let needed = try graph.stagesNeeded(target: options.target)
-    let total = needed.reduce(0) { $0 + 1 + dockerfile.stages[$1].instructions.count }
+    var firstStep: [Int: Int] = [:]
+    var next = 1
+    for index in needed {
+      firstStep[index] = next
+      next += 1 + dockerfile.stages[index].instructions.count
+    }
+    let plan = Plan(
+      dockerfile: dockerfile, graph: graph, globalArgs: globalArgs, buildArgs: buildArgs, firstStep: firstStep,
+      total: next - 1)
 
-    var counter = StepCounter(total: total)
+    // Stages whose inputs are built run at the same time (StageGraph's waves); the first of
+    // a wave reports live, the others when they are done.
     var finished: [Int: StageState] = [:]
     var consumed = Set(globalArgs.keys)
-    for index in needed {
-      let stage = dockerfile.stages[index]
-      var state = try await startStage(
-        stage, base: graph.nodes[index].base, finished: finished, counter: &counter, globalArgs: globalArgs)
-      for (k, v) in buildArgs where Self.proxyArgs.contains(k) { state.args[k] = v }
-      let triggers = state.config.onBuild ?? []
-      state.config.onBuild = nil
-      if !triggers.isEmpty {
-        say("# Executing \(triggers.count) build trigger\(triggers.count == 1 ? "" : "s")\n")
-        for expression in triggers {
-          let trigger = try Dockerfile.parseTrigger(
-            expression, line: stage.line, escape: dockerfile.escape, fileName: options.dockerfile)
-          try await perform(
-            trigger, in: &state, escape: dockerfile.escape, globalArgs: globalArgs, graph: graph,
-            stage: index, finished: finished)
+    for wave in try graph.parallelWaves(target: options.target) {
+      let done = finished
+      let built = try await withThrowingTaskGroup(of: (Int, StageState, MessageBuffer?).self) { group in
+        for (position, index) in wave.enumerated() {
+          var run = self
+          if position > 0 { run.buffer = MessageBuffer() }
+          group.addTask {
+            (index, try await run.buildStage(index, plan: plan, finished: done), run.buffer)
+          }
         }
+        var results: [Int: (StageState, MessageBuffer?)] = [:]
+        for try await (index, state, buffer) in group { results[index] = (state, buffer) }
+        return results
       }
-      for instruction in stage.instructions {
-        say("Step \(counter.next())/\(counter.total) : \(instruction.location.original)\n")
-        try await perform(
-          instruction, in: &state, escape: dockerfile.escape, globalArgs: globalArgs, graph: graph,
-          stage: index, finished: finished)
-        if let image = state.image { say(" ---> \(image.id.shortHex)\n") }
+      for index in wave {
+        guard let (state, buffer) = built[index] else { continue }
+        if let text = buffer?.text, !text.isEmpty { say(text) }
+        consumed.formUnion(state.args.keys)
+        finished[index] = state
       }
-      consumed.formUnion(state.args.keys)
-      finished[index] = state
     }
 
     let target = try graph.targetIndex(options.target)
@@ -116,6 +138,36 @@ struct BuildRun: Sendable {
       area.emit("image", "tag", id: image.id.description, ["name": t.familiarString])
       say("Successfully tagged \(t.familiarString)\n")
     }
+  }
+
+  /// One stage: its FROM, its base image's ONBUILD triggers, its instructions.
+  func buildStage(_ index: Int, plan: Plan, finished: [Int: StageState]) async throws -> StageState {
+    let stage = plan.dockerfile.stages[index]
+    var counter = StepCounter(total: plan.total, first: plan.firstStep[index] ?? 1)
+    var state = try await startStage(
+      stage, base: plan.graph.nodes[index].base, finished: finished, counter: &counter, globalArgs: plan.globalArgs)
+    for (k, v) in plan.buildArgs where Self.proxyArgs.contains(k) { state.args[k] = v }
+    let escape = plan.dockerfile.escape
+    let triggers = state.config.onBuild ?? []
+    state.config.onBuild = nil
+    if !triggers.isEmpty {
+      say("# Executing \(triggers.count) build trigger\(triggers.count == 1 ? "" : "s")\n")
+      for expression in triggers {
+        let trigger = try Dockerfile.parseTrigger(
+          expression, line: stage.line, escape: escape, fileName: options.dockerfile)
+        try await perform(
+          trigger, in: &state, escape: escape, globalArgs: plan.globalArgs, graph: plan.graph, stage: index,
+          finished: finished)
+      }
+    }
+    for instruction in stage.instructions {
+      say("Step \(counter.next())/\(counter.total) : \(instruction.location.original)\n")
+      try await perform(
+        instruction, in: &state, escape: escape, globalArgs: plan.globalArgs, graph: plan.graph, stage: index,
+        finished: finished)
+      if let image = state.image { say(" ---> \(image.id.shortHex)\n") }
+    }
+    return state
   }
 
   private func readDockerfile() throws -> Dockerfile {
@@ -269,15 +321,15 @@ struct BuildRun: Sendable {
   ) async throws {
     let key = try cacheKey(state, description: description, extra: extra)
     let store = images
-    if !options.noCache, let id = area.cache.image(for: key),
-      let hit = try? await BlockingPool.shared.run({ try store.image(id) })
+    if !options.noCache, let manifest = area.cache.image(for: key).flatMap({ try? Digest(parsing: $0) }),
+      let hit = try? await BlockingPool.shared.run({ try store.image(manifest: manifest) })
     {
       say(" ---> Using cache\n")
       state.image = hit
       return
     }
     let made = try await make(state)
-    try area.cache.record(key, image: made.id.description)
+    try area.cache.record(key, image: made.manifestDescriptor.digest.description)
     state.image = made
   }
 
@@ -314,15 +366,25 @@ struct BuildRun: Sendable {
   }
 }
 
-/// `Step n/total` numbering.
+/// `Step n/total` numbering of one stage's steps.
 struct StepCounter {
   let total: Int
-  private var done = 0
-  init(total: Int) { self.total = total }
+  private var done: Int
+  init(total: Int, first: Int = 1) {
+    self.total = total
+    done = first - 1
+  }
   mutating func next() -> Int {
     done += 1
     return done
   }
+}
+
+/// The messages of a stage built beside another, held until it is done.
+final class MessageBuffer: Sendable {
+  private let parts = Mutex<[String]>([])
+  func append(_ text: String) { parts.withLock { $0.append(text) } }
+  var text: String { parts.withLock { $0.joined() } }
 }
 
 extension String {
