@@ -75,4 +75,46 @@ import Testing
     let left = d.waitForNoLeftovers()
     #expect(left.isEmpty, "left behind: \(left)")
   }
+
+  /// `up -d --build` builds a service from its Dockerfile through berthd's POST /build
+  /// (docker-compose 1.29 takes the image ID from `Successfully built`), and a second `up
+  /// --build` reuses the build cache.
+  @Test(.enabled(if: enabled, "needs root, nft, docker-compose and the built binaries"))
+  func upBuildsAServiceFromItsDockerfile() throws {
+    let d = TestBerthd(tag: "compose-build", ownNetwork: true)
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    let dir = d.dir + "/built"
+    try FileManager.default.createDirectory(atPath: dir + "/web", withIntermediateDirectories: true)
+    try """
+    version: "3.8"
+    services:
+      web:
+        build: ./web
+        ports:
+          - "127.0.0.1:18501:80"
+    """.write(toFile: dir + "/docker-compose.yml", atomically: true, encoding: .utf8)
+    try """
+    FROM busybox
+    COPY page.html /www/index.html
+    CMD ["httpd", "-f", "-p", "80", "-h", "/www"]
+    """.write(toFile: dir + "/web/Dockerfile", atomically: true, encoding: .utf8)
+    try "built by compose\n".write(toFile: dir + "/web/page.html", atomically: true, encoding: .utf8)
+    func compose(_ args: String...) throws -> (Int32, String) {
+      var env = d.environment
+      env["PATH"] = "/usr/local/bin:/usr/bin:/bin"
+      return try Integration.run(
+        ["/usr/bin/timeout", "120", "/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", dir, Self.compose] + args, env: env)
+    }
+    var (rc, out) = try compose("up", "-d", "--build")
+    #expect(rc == 0 && out.contains("Successfully built"), "up --build: \(out)\n\(d.logText.suffix(1500))")
+    #expect(try NetworkEngineTests.fetch(d, "http://127.0.0.1:18501/index.html") == "built by compose\n")
+    (rc, out) = try compose("up", "-d", "--build")
+    #expect(rc == 0 && out.contains("Using cache"), "second up --build: \(out)")
+    (rc, out) = try compose("down", "--rmi", "local")
+    #expect(rc == 0, "down: \(out)")
+    #expect(try NetworkEngineTests.leftovers(d) == [])
+    #expect(d.waitForNoLeftovers().isEmpty, "\(d.leftovers())")
+  }
 }
