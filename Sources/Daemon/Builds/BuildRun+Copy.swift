@@ -163,15 +163,7 @@ extension BuildRun {
   ) async throws -> Image {
     guard let parent = s.image else { throw BuildFailure("a filesystem step needs a base image") }
     let containers = area.containerArea
-    var config = ContainerConfig()
-    config.image = parent.id.description
-    config.cmd = ["/nonexistent-step-container"]  // never started: only its filesystem is used
-    config.entrypoint = []
-    var host = HostConfig()
-    host.networkMode = "none"
-    let id = try await containers.createContainer(
-      name: nil, request: ContainerCreateRequest(config: config, hostConfig: host)
-    ).id
+    let id = try await createStepContainer(of: parent)
     do {
       let changed = try await body(id)
       let store = images
@@ -301,15 +293,7 @@ extension BuildRun {
       return OpenedRoot(fd: try directory.openRoot(), view: nil, container: nil, cleanup: { _ in })
     case .image(let image):
       let containers = area.containerArea
-      var config = ContainerConfig()
-      config.image = image.id.description
-      config.cmd = ["/nonexistent-step-container"]
-      config.entrypoint = []
-      var host = HostConfig()
-      host.networkMode = "none"
-      let id = try await containers.createContainer(
-        name: nil, request: ContainerCreateRequest(config: config, hostConfig: host)
-      ).id
+      let id = try await createStepContainer(of: image)
       let run = self
       do {
         let view = try await containers.openFilesystemView(id)
@@ -324,6 +308,19 @@ extension BuildRun {
         throw error
       }
     }
+  }
+
+  /// A container of `image` for its filesystem alone: created, never started.
+  func createStepContainer(of image: Image) async throws -> String {
+    var config = ContainerConfig()
+    config.image = image.id.description
+    config.cmd = ["/nonexistent-step-container"]
+    config.entrypoint = []
+    var host = HostConfig()
+    host.networkMode = "none"
+    return try await area.containerArea.createContainer(
+      name: nil, request: ContainerCreateRequest(config: config, hostConfig: host)
+    ).id
   }
 
   /// Removes a container a step made for its filesystem alone.
