@@ -111,6 +111,14 @@ public enum Files {
     return names
   }
 
+  /// The target of the symlink at `path` (for `/proc/self/fd/N`: the path of what fd N opened).
+  public static func readLink(_ path: String) throws -> String {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let n = readlink(path, &buffer, buffer.count - 1)
+    guard n >= 0 else { throw SystemError("readlink", errno: Glibc.errno, path) }
+    return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
   public static func parent(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     if slash == path.startIndex { return "/" }

@@ -258,6 +258,46 @@ import Testing
     #expect(d.waitForNoLeftovers().isEmpty, "\(d.leftovers())")
   }
 
+  /// RUN --mount: a cache mount keeps its content between builds (even --no-cache ones),
+  /// a tmpfs leaves nothing in the layer, a bind shows the context read-only.
+  @Test(.enabled(if: BuildTests.missing == nil, "needs root, docker, busybox and the built binaries"))
+  func runMountsCacheTmpfsAndBind() throws {
+    let d = TestBerthd(tag: "build-mounts")
+    defer { d.cleanUp() }
+    try d.start()
+    try d.importBusybox()
+    let ctx = try Self.context(
+      d, "mounts",
+      [
+        "Dockerfile": """
+        FROM busybox
+        RUN --mount=type=cache,target=/cache echo run >> /cache/log && wc -l < /cache/log > /count
+        RUN --mount=type=tmpfs,target=/scratch echo temp > /scratch/t && test "$(cat /scratch/t)" = temp
+        RUN --mount=type=bind,source=files,target=/src cat /src/a.txt > /copied && ! touch /src/new
+        CMD ["sh", "-c", "cat /count /copied; ls /scratch | wc -l"]
+        """,
+        "files/a.txt": "from the context\n",
+      ])
+    for expected in ["1", "2"] {
+      let (rc, out) = try Self.berth(d, ["build", "--no-cache", "-t", "mounts", ctx])
+      #expect(rc == 0, "\(out)\n\(d.logText.suffix(2000))")
+      #expect(try d.docker("run", "--rm", "mounts").1 == "\(expected)\nfrom the context\n0\n")
+    }
+    // The bind's sources are in the RUN's cache key: a changed file reruns it.
+    try "changed\n".write(toFile: ctx + "/files/a.txt", atomically: false, encoding: .utf8)
+    let (rc, out) = try Self.berth(d, ["build", "-t", "mounts", ctx])
+    #expect(rc == 0 && out.components(separatedBy: "Using cache").count - 1 == 2, "\(out)")
+    #expect(try d.docker("run", "--rm", "mounts").1.contains("changed"))
+    // builder prune empties the cache mounts too.
+    #expect(try d.docker("builder", "prune", "-f").0 == 0)
+    #expect(try Self.berth(d, ["build", "-t", "mounts", ctx]).0 == 0)
+    #expect(try d.docker("run", "--rm", "mounts").1.hasPrefix("1\n"))
+    let (src, secret) = try Self.berth(
+      d, ["build", try Self.context(d, "secret", ["Dockerfile": "FROM busybox\nRUN --mount=type=secret,id=x true\n"])])
+    #expect(src != 0 && secret.contains("not supported"), "\(secret)")
+    #expect(d.waitForNoLeftovers().isEmpty, "\(d.leftovers())")
+  }
+
   /// Bad input: each error says what and where, the stream ends with it (or the request
   /// answers 400), and nothing is left behind.
   @Test(.enabled(if: BuildTests.missing == nil, "needs root, docker, busybox and the built binaries"))

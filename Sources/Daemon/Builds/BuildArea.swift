@@ -18,6 +18,9 @@ public final class BuildArea: EngineArea {
     cache = try BuildCache(path: context.config.dataRoot + "/builder/cache.json")
   }
 
+  /// RUN --mount=type=cache directories (kept across builds until `builder prune`).
+  var cacheMountsRoot: String { config.dataRoot + "/builder/cache-mounts" }
+
   /// Where build contexts are unpacked for the time of a build.
   var contextsRoot: String { config.dataRoot + "/builder/contexts" }
 }
@@ -49,6 +52,7 @@ extension BuildArea: BuildBackend {
     try await mapErrors {
       let store = images
       let cache = cache
+      let cacheMounts = cacheMountsRoot
       return try await BlockingPool.shared.run { () throws -> BuildCachePruneResponse in
         // What the steps' images hold, by blob: after the collection, what is gone was reclaimed.
         var sizes: [Digest: Int64] = [:]
@@ -58,6 +62,7 @@ extension BuildArea: BuildBackend {
           }
         }
         try cache.removeAll()
+        try Files.removeTree(cacheMounts)
         let ids = try store.removeIntermediates()
         try store.garbageCollect()
         let reclaimed = sizes.filter { !store.content.contains($0.key) }.values.reduce(0, +)

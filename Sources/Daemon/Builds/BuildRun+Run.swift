@@ -8,17 +8,20 @@ import OCI
 
 extension BuildRun {
   func runStep(_ run: RunInstruction, in state: inout StageState) async throws {
-    guard run.mounts.isEmpty else { throw BuildFailure("RUN --mount is not supported by this builder yet") }
     guard run.security == nil || run.security == .sandbox else {
       throw BuildFailure("RUN --security=insecure is not allowed")
     }
     let argv = try Self.runArguments(run, shell: state.shell)
     let network = try Self.networkMode(run.network, default: options.networkMode)
-    let description = "RUN " + argv.joined(separator: " ")
+    let mounts = try runMounts(run.mounts, state: state)
+    let description =
+      "RUN " + run.mounts.map { "--mount=\($0.raw) " }.joined() + argv.joined(separator: " ")
     try await ensureBase(&state)
     let store = images
     let containers = area.containerArea
-    try await cached(&state, description: description, extra: state.argsOnlyForRun + ["network=\(network ?? "")"]) {
+    try await cached(
+      &state, description: description, extra: state.argsOnlyForRun + ["network=\(network ?? "")"] + mounts.key
+    ) {
       s in
       guard let parent = s.image else { throw BuildFailure("RUN needs a base image") }
       var config = ContainerConfig()
@@ -30,6 +33,7 @@ extension BuildRun {
       config.workingDir = s.workingDirectory
       var host = HostConfig()
       host.networkMode = network
+      if !mounts.mounts.isEmpty { host.mounts = mounts.mounts }
       let id = try await containers.createContainer(
         name: nil, request: ContainerCreateRequest(config: config, hostConfig: host)
       ).id
